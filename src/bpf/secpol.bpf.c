@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * secpold's kernel side.
+ *
+ *  - tp_btf/sched_process_{fork,exec,exit} keep the `types` map (tid ->
+ *    type) in step with the process tree, so a child is typed before it
+ *    runs and a reused tid never inherits a type.
+ *  - tp_btf/cap_capable reports capability checks (allowed or denied),
+ *    de-duplicated per process, with the kernel's routine noaudit probes
+ *    told apart by the call stack (the tracepoint has no audit flag).
+ *  - cgroup unix connect/sendmsg hooks let a supervised thread's connect
+ *    or addressed send through only with the exact address secpold
+ *    checked (a one-shot ticket), closing the check-then-use race of
+ *    seccomp's CONTINUE.
+ *
+ * tp_btf programs need neither tracefs nor kprobes.
+ */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "bpf/secpol_bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define PF_KTHREAD 0x00200000
+#define AF_UNIX 1
+#define STACK_FRAMES 4
+
+/* Set before load: address ranges of the kernel functions that check a
+ * capability with CAP_OPT_NOAUDIT, and how many frames of the tracepoint's
+ * own machinery to skip. */
+const volatile __u32 nranges = 0;
+const volatile struct spb_range ranges[SPB_NOAUDIT_RANGES] = {};
+const volatile __u32 stack_skip = 2;
+
+struct spb_config cfg = {};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 131072);
+	__type(key, __u32);
+	__type(value, struct spb_task);
+} types SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct spb_dedup_key);
+	__type(value, __u8);
+} seen SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct spb_ticket);
+} tickets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SPB_NSTATS);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+struct scratch {
+	__u64 stack[STACK_FRAMES];
+	__u8 addr[SPB_ADDR_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch SEC(".maps");
+
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
+extern int bpf_sock_addr_set_sun_path(struct bpf_sock_addr_kern *sa_kern,
+				      const __u8 *sun_path,
+				      __u32 sun_path__sz) __ksym;
+
+static __always_inline void count(__u32 idx)
+{
+	__u64 *c = bpf_map_lookup_elem(&stats, &idx);
+
+	if (c)
+		(*c)++;
+}
+
+/* Submit without waking the consumer (it drains on a timer) unless a
+ * good part of the buffer is already full. */
+static __always_inline void submit(void *e)
+{
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > cfg.wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	bpf_ringbuf_submit(e, flags);
+}
+
+static __always_inline void fill_hdr(struct spb_ev_hdr *h, __u32 kind,
+				     struct task_struct *task, __u32 type)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	h->kind = kind;
+	h->tid = (__u32)id;
+	h->tgid = id >> 32;
+	h->type = type;
+	h->time_ns = bpf_ktime_get_boot_ns();
+	h->start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
+}
+
+static __always_inline bool in_noaudit_range(__u64 ip)
+{
+	for (int j = 0; j < SPB_NOAUDIT_RANGES; j++) {
+		if (j >= nranges)
+			break;
+		if (ip >= ranges[j].start && ip < ranges[j].end)
+			return true;
+	}
+	return false;
+}
+
+/* Was this check made through one of the noaudit entry points?  The
+ * nearest few return addresses above cap_capable tell. */
+static __always_inline bool noaudit(void *ctx)
+{
+	struct scratch *s;
+	__u32 zero = 0;
+	long n;
+
+	if (!nranges)
+		return false;
+	s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s)
+		return false;
+	n = bpf_get_stack(ctx, s->stack, sizeof(s->stack),
+			  stack_skip & BPF_F_SKIP_FIELD_MASK);
+	if (n <= 0)
+		return false;
+	n >>= 3; /* not "/ 8": clang 14 rejects signed division for BPF */
+	for (int i = 0; i < STACK_FRAMES; i++) {
+		if (i >= n)
+			break;
+		if (in_noaudit_range(s->stack[i]))
+			return true;
+	}
+	return false;
+}
+
+SEC("tp_btf/cap_capable")
+int BPF_PROG(cap_capable, const struct cred *cred, struct user_namespace *target_ns,
+	     const struct user_namespace *capable_ns, int cap, int ret)
+{
+	struct task_struct *task;
+	struct spb_task *ti;
+	struct spb_ev_cap *e;
+	struct mm_struct *mm;
+	__u32 tid, tgid, flags = 0, type = 0, euid;
+	__u64 id, now, start;
+
+	if (!cfg.monitoring)
+		return 0;
+	id = bpf_get_current_pid_tgid();
+	tid = (__u32)id;
+	tgid = id >> 32;
+	if (tgid == cfg.daemon_tgid)
+		return 0;
+	task = bpf_get_current_task_btf();
+	if (task->flags & PF_KTHREAD)
+		return 0;
+	ti = bpf_map_lookup_elem(&types, &tid);
+	if (ti) {
+		type = ti->type;
+		flags |= SPB_CAP_TYPED;
+		if (ti->flags & SPB_TASK_NAMED)
+			flags |= SPB_CAP_NAMED;
+	} else {
+		flags |= SPB_CAP_NAMED;
+	}
+	if (noaudit(ctx))
+		flags |= SPB_CAP_NOAUDIT;
+	if ((__u64)cred == (__u64)task->real_cred)
+		flags |= SPB_CAP_OWN_CRED;
+	euid = cred->euid.val;
+	now = bpf_ktime_get_boot_ns();
+	start = task->group_leader->start_boottime;
+	if (cfg.late_ns && now - start > cfg.late_ns)
+		flags |= SPB_CAP_LATE;
+
+	if (!cfg.report_repeats) {
+		struct spb_dedup_key k = {
+			.start_ns = start,
+			.exec_id = task->self_exec_id,
+			.tgid = tgid,
+			.gen = cfg.dedup_gen,
+			.cap = cap,
+			.denied = ret != 0,
+			.root = euid == 0,
+			.noaudit = !!(flags & SPB_CAP_NOAUDIT),
+			.late = !!(flags & SPB_CAP_LATE),
+			.own = !!(flags & SPB_CAP_OWN_CRED),
+		};
+		__u8 one = 1;
+
+		/* look up first: an LRU update allocates even on a hit */
+		if (bpf_map_lookup_elem(&seen, &k))
+			return 0;
+		if (bpf_map_update_elem(&seen, &k, &one, BPF_NOEXIST))
+			return 0;
+	}
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(SPB_STAT_LOST);
+		return 0;
+	}
+	fill_hdr(&e->h, SPB_EV_CAP, task, type);
+	e->cap = cap;
+	e->ret = ret;
+	e->flags = flags;
+	e->syscall = (__s32)((struct pt_regs *)bpf_task_pt_regs(task))->orig_ax;
+	e->uid = cred->uid.val;
+	e->euid = euid;
+	e->gid = cred->gid.val;
+	e->egid = cred->egid.val;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->exe[0] = 0;
+	mm = task->mm;
+	if (mm)
+		bpf_probe_read_kernel_str(e->exe, sizeof(e->exe),
+					  BPF_CORE_READ(mm, exe_file, f_path.dentry,
+							d_name.name));
+	count(SPB_STAT_CAP_EVENTS);
+	submit(e);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptid = parent->pid, ctid = child->pid;
+	struct spb_task *ti = bpf_map_lookup_elem(&types, &ptid);
+
+	/* threads too: every tid of a typed process is typed */
+	if (ti) {
+		struct spb_task v = *ti;
+
+		bpf_map_update_elem(&types, &ctid, &v, BPF_ANY);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	__u32 old = old_pid, now = p->pid, type = 0, flags = 0;
+	struct spb_task *ti = bpf_map_lookup_elem(&types, &old);
+	struct spb_ev_exec *e;
+
+	if (ti) {
+		struct spb_task v = *ti;
+
+		v.flags |= SPB_TASK_NAMED;
+		type = v.type;
+		flags = SPB_CAP_TYPED;
+		/* a non-leader thread that execs takes over the leader's
+		 * tid: move the entry, or the new image runs untyped */
+		bpf_map_update_elem(&types, &now, &v, BPF_ANY);
+		if (old != now)
+			bpf_map_delete_elem(&types, &old);
+	}
+	if (!cfg.monitoring && !ti)
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(SPB_STAT_LOST);
+		return 0;
+	}
+	fill_hdr(&e->h, SPB_EV_EXEC, p, type);
+	e->flags = flags;
+	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename),
+				  BPF_CORE_READ(bprm, filename));
+	submit(e);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sched_exit, struct task_struct *p, bool group_dead)
+{
+	__u32 tid = p->pid;
+	struct spb_task *ti = bpf_map_lookup_elem(&types, &tid);
+	struct spb_ev_exit *e;
+	__u32 type;
+
+	if (!ti)
+		return 0;
+	type = ti->type;
+	bpf_map_delete_elem(&types, &tid);
+	bpf_map_delete_elem(&tickets, &tid);
+	if (!group_dead)
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(SPB_STAT_LOST);
+		return 0;
+	}
+	fill_hdr(&e->h, SPB_EV_EXIT, p, type);
+	submit(e);
+	return 0;
+}
+
+/*
+ * The unix address hooks.  They run for every process in the cgroup v2
+ * hierarchy; an untyped thread costs one hash lookup.  A typed thread
+ * needs a ticket: secpold writes one just before it lets the connect or
+ * send continue, holding the exact address it checked.
+ */
+static __always_inline int check_ticket(void *ctx, __u32 hook)
+{
+	struct bpf_sock_addr_kern *ka = bpf_cast_to_kern_ctx(ctx);
+	__u32 tid = (__u32)bpf_get_current_pid_tgid(), zero = 0, len, i, why;
+	struct spb_ticket *t;
+	struct spb_ev_hook *e;
+	struct scratch *s;
+
+	if (!bpf_map_lookup_elem(&types, &tid))
+		return 1;
+	s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s)
+		return 0;
+	len = ka->uaddrlen;
+	if (bpf_probe_read_kernel(s->addr, sizeof(s->addr), ka->uaddr))
+		return 0;
+	t = bpf_map_lookup_elem(&tickets, &tid);
+	if (!t) {
+		why = SPB_HOOK_NO_TICKET;
+		goto deny;
+	}
+	if (t->len != len || len > SPB_ADDR_LEN)
+		goto mismatch;
+	for (i = 0; i < SPB_ADDR_LEN; i++) {
+		if (i >= len)
+			break;
+		if (s->addr[i] != t->addr[i])
+			goto mismatch;
+	}
+	if (t->new_len) {
+		__u32 n = t->new_len;
+
+		if (n > SPB_SUN_PATH_LEN ||
+		    bpf_sock_addr_set_sun_path(ka, t->new_path, n)) {
+			bpf_map_delete_elem(&tickets, &tid);
+			why = SPB_HOOK_REWRITE;
+			goto deny;
+		}
+	}
+	if (t->uses > 1)
+		t->uses--;
+	else
+		bpf_map_delete_elem(&tickets, &tid);
+	return 1;
+mismatch:
+	bpf_map_delete_elem(&tickets, &tid);
+	why = SPB_HOOK_MISMATCH;
+deny:
+	count(SPB_STAT_HOOK_DENY);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (e) {
+		struct task_struct *task = bpf_get_current_task_btf();
+		struct spb_task *ti = bpf_map_lookup_elem(&types, &tid);
+
+		fill_hdr(&e->h, SPB_EV_HOOK, task, ti ? ti->type : 0);
+		e->hook = hook;
+		e->why = why;
+		e->len = len;
+		__builtin_memcpy(e->addr, s->addr, sizeof(e->addr));
+		submit(e);
+	} else {
+		count(SPB_STAT_LOST);
+	}
+	return 0;
+}
+
+/* libbpf 1.1 does not know the unix sections: secpold loads these as
+ * connect4/sendmsg4 programs and sets the unix attach types itself. */
+SEC("cgroup/connect4")
+int unix_connect(struct bpf_sock_addr *ctx)
+{
+	return check_ticket(ctx, SPB_HOOK_CONNECT);
+}
+
+SEC("cgroup/sendmsg4")
+int unix_sendmsg(struct bpf_sock_addr *ctx)
+{
+	return check_ticket(ctx, SPB_HOOK_SENDMSG);
+}

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Types shared by the BPF programs (secpol.bpf.c) and secpold.  No
+ * includes: the BPF side gets __u32 and friends from vmlinux.h, user space
+ * from <linux/types.h>.  Fixed-width fields only; layouts are asserted on
+ * the user side.
+ */
+#ifndef SECPOL_BPF_H
+#define SECPOL_BPF_H
+
+#define SPB_COMM_LEN 16
+#define SPB_EXE_LEN 64       /* basename of the executable */
+#define SPB_FILENAME_LEN 256 /* exec filename */
+#define SPB_ADDR_LEN 112     /* a sockaddr_un as the kernel holds it */
+#define SPB_SUN_PATH_LEN 108
+#define SPB_NOAUDIT_RANGES 16
+
+/* types map value: the type of one task (keyed by tid) */
+#define SPB_TASK_NAMED 0x1u /* has exec'd since it was typed */
+
+struct spb_task {
+	__u32 type;
+	__u32 flags;
+};
+
+/* Event records in the ring buffer */
+enum spb_event_kind {
+	SPB_EV_CAP = 1,
+	SPB_EV_EXEC = 2,
+	SPB_EV_EXIT = 3,
+	SPB_EV_HOOK = 4, /* the unix address hook refused a call */
+};
+
+/* spb_ev_cap.flags */
+#define SPB_CAP_NOAUDIT 0x01u  /* a routine probe (CAP_OPT_NOAUDIT) */
+#define SPB_CAP_OWN_CRED 0x02u /* cred is the task's real credentials */
+#define SPB_CAP_NAMED 0x04u    /* see SPB_TASK_NAMED */
+#define SPB_CAP_TYPED 0x08u
+#define SPB_CAP_KTHREAD 0x10u
+#define SPB_CAP_LATE 0x20u /* more than late_ns after the process started */
+
+struct spb_ev_hdr {
+	__u32 kind;
+	__u32 tid;
+	__u32 tgid;
+	__u32 type;
+	__u64 time_ns;  /* CLOCK_BOOTTIME */
+	__u64 start_ns; /* the thread group leader's start, CLOCK_BOOTTIME */
+};
+
+struct spb_ev_cap {
+	struct spb_ev_hdr h;
+	__s32 cap;
+	__s32 ret; /* 0 allowed, -EPERM denied */
+	__u32 flags;
+	__s32 syscall; /* -1 outside a system call */
+	__u32 uid, euid, gid, egid;
+	char comm[SPB_COMM_LEN];
+	char exe[SPB_EXE_LEN];
+};
+
+struct spb_ev_exec {
+	struct spb_ev_hdr h;
+	__u32 flags;
+	__u32 pad;
+	char filename[SPB_FILENAME_LEN];
+};
+
+struct spb_ev_exit {
+	struct spb_ev_hdr h;
+};
+
+/* spb_ev_hook.why */
+enum { SPB_HOOK_NO_TICKET = 1, SPB_HOOK_MISMATCH = 2, SPB_HOOK_REWRITE = 3 };
+/* spb_ev_hook.hook */
+enum { SPB_HOOK_CONNECT = 1, SPB_HOOK_SENDMSG = 2 };
+
+struct spb_ev_hook {
+	struct spb_ev_hdr h;
+	__u32 hook;
+	__u32 why;
+	__u32 len;
+	__u32 pad;
+	__u8 addr[SPB_ADDR_LEN];
+};
+
+/*
+ * A one-shot permission for the calling thread's next unix connect or
+ * addressed send: the kernel's copy of the address must be exactly
+ * addr[0..len) (the sockaddr as the process passed it, family included),
+ * then it is optionally rewritten to new_path (a canonical path, so that
+ * what the kernel resolves is what secpold resolved).
+ */
+struct spb_ticket {
+	__u32 len;
+	__u32 new_len; /* 0: no rewrite */
+	__u32 uses;    /* sendmmsg: how many messages it covers */
+	__u32 pad;
+	__u8 addr[SPB_ADDR_LEN];
+	__u8 new_path[SPB_SUN_PATH_LEN];
+};
+
+struct spb_dedup_key {
+	__u64 start_ns;
+	__u64 exec_id; /* task->self_exec_id: a new program reports afresh */
+	__u32 tgid;
+	__u32 gen; /* bumped when a monitor subscribes */
+	__s32 cap;
+	__u8 denied, root, noaudit, late;
+	__u8 own, pad[7];
+};
+
+struct spb_range {
+	__u64 start, end;
+};
+
+/* Run-time settings, in .bss (the daemon writes them through mmap). */
+struct spb_config {
+	__u32 monitoring;      /* emit capability and exec events */
+	__u32 report_repeats;  /* no in-kernel de-duplication */
+	__u32 dedup_gen;
+	__u32 daemon_tgid;     /* our own checks are not reported */
+	__u64 late_ns;         /* 0: no "late" re-reporting */
+	__u32 wakeup_bytes;    /* wake the consumer past this much data */
+	__u32 pad;
+};
+
+/* Per-CPU counters (index) */
+enum {
+	SPB_STAT_LOST = 0,       /* ring buffer full: events dropped */
+	SPB_STAT_HOOK_DENY = 1,  /* connect/sendmsg refused by the hook */
+	SPB_STAT_CAP_EVENTS = 2,
+	SPB_NSTATS = 4,
+};
+
+#endif

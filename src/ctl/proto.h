@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The control protocol between secpold and its clients (secpol -p, on,
+ * secpolmonitor): a SOCK_SEQPACKET socket at $SECPOL_RUNDIR/control, mode
+ * 0600.  One message per packet: struct ctl_hdr, then `len` payload
+ * bytes.  Requests get one reply (type | CTL_REPLY) with a status (0 or
+ * -errno) and, on error, a NUL-terminated message as payload.  After a
+ * successful CTL_SUBSCRIBE the daemon sends CTL_EVENT and CTL_POLICY
+ * messages on the same connection until it closes.
+ *
+ * Integers are little-endian (host order on the only supported hosts).
+ * Both sides validate every length before use.
+ */
+#ifndef SECPOL_PROTO_H
+#define SECPOL_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CTL_SOCKET_NAME "control"
+#define CTL_PIDFILE_NAME "secpold.pid"
+#define CTL_LOGFILE_NAME "secpold.log"
+#define CTL_DEFAULT_RUNDIR "/run/secpol"
+#define CTL_DEFAULT_POLICY "/etc/secpol/secpol.bin"
+
+#define CTL_MAGIC 0x31435053u /* "SPC1" */
+#define CTL_VERSION 1
+#define CTL_MAX_PAYLOAD 16384
+
+enum ctl_type {
+	CTL_HELLO = 1,     /* -> struct ctl_status */
+	CTL_PUSH = 2,      /* fd of a binary policy (SCM_RIGHTS) */
+	CTL_ASSIGN = 3,    /* struct ctl_assign + type name */
+	CTL_REGISTER = 4,  /* struct ctl_register */
+	CTL_SUBSCRIBE = 5, /* struct ctl_subscribe + names */
+	CTL_EVENT = 16,    /* daemon -> monitor: a wire event */
+	CTL_POLICY = 17,   /* daemon -> monitor: the policy, as a memfd */
+	CTL_REPLY = 0x8000,
+};
+
+struct ctl_hdr {
+	uint32_t magic;
+	uint16_t version;
+	uint16_t type;
+	uint32_t len; /* payload bytes */
+	int32_t status;
+	uint32_t seq;
+	uint32_t reserved;
+};
+
+/* ctl_status.flags */
+enum {
+	CTL_ST_POLICY = 1 << 0,    /* a policy is loaded */
+	CTL_ST_IMMUTABLE = 1 << 1, /* ... and cannot be replaced */
+	CTL_ST_CAP_EVENTS = 1 << 2, /* capability checks are observed */
+	CTL_ST_UNIX_HOOKS = 1 << 3, /* connect/sendmsg race guard active */
+};
+
+struct ctl_status {
+	uint32_t pid;
+	uint32_t policy_id;
+	uint32_t flags;
+	uint32_t ntyped;      /* tasks with a type */
+	uint32_t nlisteners;  /* supervised process trees */
+	uint32_t nsubscribers;
+	uint64_t notifications; /* system calls decided */
+	uint64_t lost_kernel;   /* events the kernel could not queue */
+	uint64_t lost_monitors; /* events dropped for slow monitors */
+};
+
+/* ctl_assign.flags */
+enum {
+	CTL_AS_CHILD = 1 << 0, /* the target is the caller's child, which will
+				  install a filter and register it */
+};
+
+struct ctl_assign {
+	uint32_t pid; /* the caller itself or its child */
+	uint32_t flags;
+	uint32_t uid; /* the uid the process will run as (-u), or -1 */
+	uint16_t name_len;
+	uint16_t reserved;
+	/* followed by the type name (not NUL-terminated) */
+};
+
+/* ctl_assign_reply.flags */
+enum {
+	CTL_AR_NEEDS_LISTENER = 1 << 0, /* install a filter and register it */
+	CTL_AR_RETYPED = 1 << 1,        /* the supervised caller was retyped */
+};
+
+struct ctl_assign_reply {
+	uint32_t type;
+	uint32_t flags;
+	uint64_t caps_root;    /* capabilities of the type as root */
+	uint64_t caps_nonroot; /* ... and as non-root */
+	uint32_t policy_id;
+	uint32_t reserved;
+};
+
+struct ctl_register {
+	uint32_t pid;      /* the process holding the listener */
+	int32_t fd;        /* its descriptor number there */
+	uint32_t root_pid; /* the first supervised process of the tree */
+	uint32_t type;     /* that process's type */
+	uint32_t flags;
+	uint32_t reserved;
+};
+
+/* ctl_register.flags */
+enum {
+	CTL_RG_AGAIN = 1 << 0, /* re-registration after a daemon restart */
+};
+
+/* ctl_subscribe.kinds: bit (1 << ev_kind) for each kind wanted */
+/* ctl_subscribe.flags */
+enum {
+	CTL_SUB_SUCCESS = 1 << 0, /* -s: allowed events too */
+	CTL_SUB_REPEATS = 1 << 1, /* -r: no de-duplication */
+	CTL_SUB_COMBINE = 1 << 2, /* -c: de-duplicate by name, not pid */
+	CTL_SUB_UNNAMED = 1 << 3, /* -n: events of unnamed processes */
+	CTL_SUB_NOAUDIT = 1 << 4, /* -v: routine noaudit probes too */
+};
+
+#define CTL_SUB_MAX_NAMES 64
+
+struct ctl_subscribe {
+	uint32_t kinds;
+	uint32_t flags;
+	uint32_t late_ms; /* -i: re-report after this long (0: never) */
+	uint32_t queue;   /* events the daemon may queue (0: default) */
+	uint16_t nnames;  /* -f names, NUL-separated after the struct */
+	uint16_t names_len;
+	uint32_t reserved;
+};
+
+struct ctl_msg {
+	struct ctl_hdr hdr;
+	char payload[CTL_MAX_PAYLOAD];
+	int fd; /* a received descriptor, or -1 */
+};
+
+/*
+ * Sends one message (payload may be NULL when len is 0; fd < 0 for none).
+ * Returns 0 or -errno; -EAGAIN on a non-blocking socket that is full.
+ */
+int ctl_send(int sock, uint16_t type, int32_t status, uint32_t seq,
+	     const void *payload, size_t len, int fd);
+/* Sends a reply carrying an error message (printf style). */
+int ctl_send_error(int sock, uint16_t type, int32_t status, uint32_t seq,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/*
+ * Receives one message and validates the header (magic, version, length
+ * matching the packet, no truncation).  A received descriptor is stored in
+ * m->fd (close it); any extra descriptors are closed.  Returns 0, -EPIPE at
+ * end of stream, -EPROTO for a malformed message, or -errno.
+ */
+int ctl_recv(int sock, struct ctl_msg *m);
+
+#endif

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include "procinfo.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/fileio.h"
+#include "common/strnum.h"
+#include "common/util.h"
+
+#define NS_PER_TICK 10000000ull /* USER_HZ = 100 on every Linux ABI */
+#define MAX_ENTRIES 65536       /* bound memory: the oldest go first */
+
+struct pentry {
+	pid_t pid;
+	uint64_t start; /* ticks */
+	char *name;
+	struct pentry *next; /* hash chain */
+	struct pentry *older, *newer; /* age list */
+};
+
+struct procinfo {
+	struct pentry *buckets[4096];
+	struct pentry *oldest, *newest;
+	size_t n;
+};
+
+uint64_t procinfo_start_key(uint64_t start_ns)
+{
+	return start_ns / NS_PER_TICK;
+}
+
+struct procinfo *procinfo_new(void)
+{
+	return calloc(1, sizeof(struct procinfo));
+}
+
+static size_t bucket(pid_t pid)
+{
+	return (size_t)pid % 4096;
+}
+
+static void unlink_entry(struct procinfo *pi, struct pentry *e)
+{
+	struct pentry **pp = &pi->buckets[bucket(e->pid)];
+
+	while (*pp && *pp != e)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = e->next;
+	if (e->older)
+		e->older->newer = e->newer;
+	else
+		pi->oldest = e->newer;
+	if (e->newer)
+		e->newer->older = e->older;
+	else
+		pi->newest = e->older;
+	pi->n--;
+	free(e->name);
+	free(e);
+}
+
+void procinfo_free(struct procinfo *pi)
+{
+	if (!pi)
+		return;
+	while (pi->oldest)
+		unlink_entry(pi, pi->oldest);
+	free(pi);
+}
+
+static struct pentry *find(struct procinfo *pi, pid_t pid, uint64_t start)
+{
+	struct pentry *e;
+
+	for (e = pi->buckets[bucket(pid)]; e; e = e->next)
+		if (e->pid == pid && e->start == start)
+			return e;
+	return NULL;
+}
+
+static void set_name(struct procinfo *pi, pid_t pid, uint64_t start,
+		     const char *path, size_t len)
+{
+	struct pentry *e = find(pi, pid, start);
+	char *name;
+
+	/* names are printed without the leading '/' (QNX style) */
+	while (len && *path == '/')
+		path++, len--;
+	name = strndup(path, len);
+	if (!name)
+		return;
+	if (e) {
+		free(e->name);
+		e->name = name;
+		return;
+	}
+	if (pi->n >= MAX_ENTRIES)
+		unlink_entry(pi, pi->oldest);
+	e = calloc(1, sizeof(*e));
+	if (!e) {
+		free(name);
+		return;
+	}
+	e->pid = pid;
+	e->start = start;
+	e->name = name;
+	e->next = pi->buckets[bucket(pid)];
+	pi->buckets[bucket(pid)] = e;
+	e->older = pi->newest;
+	if (pi->newest)
+		pi->newest->newer = e;
+	else
+		pi->oldest = e;
+	pi->newest = e;
+	pi->n++;
+}
+
+/* readlink /proc/pid/exe, if pid is still the process started at start */
+static ssize_t exe_of(pid_t pid, uint64_t start, char *buf, size_t len)
+{
+	char path[64];
+	uint64_t now;
+	pid_t tgid, ppid;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	n = readlink(path, buf, len - 1);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* the process might have exited and the pid been reused meanwhile */
+	if (proc_task_ids(pid, &tgid, &ppid, &now) < 0 ||
+	    procinfo_start_key(now) != start)
+		return -1;
+	if (n > 10 && strcmp(buf + n - 10, " (deleted)") == 0)
+		buf[n -= 10] = '\0';
+	return n;
+}
+
+void procinfo_exec(struct procinfo *pi, pid_t pid, uint64_t start_ns,
+		   const char *filename)
+{
+	uint64_t start = procinfo_start_key(start_ns);
+	char buf[PATH_MAX];
+	ssize_t n;
+
+	if (filename[0] == '/') {
+		set_name(pi, pid, start, filename, strlen(filename));
+		return;
+	}
+	n = exe_of(pid, start, buf, sizeof(buf));
+	if (n > 0)
+		set_name(pi, pid, start, buf, (size_t)n);
+	else
+		set_name(pi, pid, start, filename, strlen(filename));
+}
+
+void procinfo_exit(struct procinfo *pi, pid_t pid, uint64_t start_ns)
+{
+	struct pentry *e = find(pi, pid, procinfo_start_key(start_ns));
+
+	if (e)
+		unlink_entry(pi, e);
+}
+
+size_t procinfo_name(struct procinfo *pi, pid_t pid, uint64_t start_ns,
+		     const char *fallback, char *buf, size_t buflen)
+{
+	uint64_t start = procinfo_start_key(start_ns);
+	struct pentry *e = find(pi, pid, start);
+	char tmp[PATH_MAX];
+	size_t n;
+	ssize_t r;
+
+	if (!e) {
+		r = exe_of(pid, start, tmp, sizeof(tmp));
+		if (r > 0) {
+			set_name(pi, pid, start, tmp, (size_t)r);
+			e = find(pi, pid, start);
+		}
+	}
+	if (e) {
+		n = strlen(e->name);
+		if (n >= buflen)
+			n = buflen - 1;
+		memcpy(buf, e->name, n);
+		buf[n] = '\0';
+		return n;
+	}
+	if (fallback && *fallback) {
+		n = strnlen(fallback, buflen - 1);
+		memcpy(buf, fallback, n);
+		buf[n] = '\0';
+		return n;
+	}
+	return 0;
+}
+
+size_t procinfo_count(const struct procinfo *pi)
+{
+	return pi->n;
+}
+
+int proc_task_ids(pid_t tid, pid_t *tgid, pid_t *ppid, uint64_t *start_ns)
+{
+	char path[64], buf[1024], *p, *line;
+	uint64_t v;
+	ssize_t n;
+	int fd, field;
+
+	*tgid = *ppid = 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -ESRCH;
+	buf[n] = '\0';
+	/* the command name may hold spaces and parentheses: skip to the
+	 * last ')' before counting fields */
+	p = strrchr(buf, ')');
+	if (!p)
+		return -EINVAL;
+	p += 2;
+	for (field = 3; field <= 22 && p; field++) {
+		char *sp = strchr(p, ' ');
+
+		if (sp)
+			*sp = '\0';
+		if (field == 4) {
+			if (strnum_u64(p, 10, 0, INT32_MAX, &v) < 0)
+				return -EINVAL;
+			*ppid = (pid_t)v;
+		} else if (field == 22) {
+			if (strnum_u64(p, 10, 0, UINT64_MAX / NS_PER_TICK, &v) < 0)
+				return -EINVAL;
+			*start_ns = v * NS_PER_TICK;
+		}
+		p = sp ? sp + 1 : NULL;
+	}
+	if (field <= 22)
+		return -EINVAL;
+	/* the thread group from status: stat has no Tgid field */
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -ESRCH;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -ESRCH;
+	buf[n] = '\0';
+	line = strstr(buf, "\nTgid:\t");
+	if (!line)
+		return -EINVAL;
+	line += 7;
+	p = strchr(line, '\n');
+	if (p)
+		*p = '\0';
+	if (strnum_u64(line, 10, 1, INT32_MAX, &v) < 0)
+		return -EINVAL;
+	*tgid = (pid_t)v;
+	return 0;
+}

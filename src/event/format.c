@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Output forms of an event.  The text form is exactly the QNX line
+ * (SPEC §5); -v appends details in brackets without changing the words of
+ * the line.  Every string from a process goes through sb_escape, so one
+ * event is always one line.
+ */
+#include <errno.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/escape.h"
+#include "common/strbuf.h"
+#include "event.h"
+#include "policy/ability.h"
+#include "policy/policy.h"
+
+const char *ev_syscall_name(int nr)
+{
+	/* libseccomp knows every name of this architecture; cache them */
+	static char *names[512];
+	static bool tried[512];
+
+	if (nr < 0 || nr >= 512)
+		return NULL;
+	if (!tried[nr]) {
+		tried[nr] = true;
+		names[nr] = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+	}
+	return names[nr];
+}
+
+static void put_type(struct strbuf *sb, const struct sp_policy *p,
+		     uint32_t type)
+{
+	const char *n = p ? sp_policy_type_name(p, type) : NULL;
+
+	if (n)
+		sb_escape(sb, n, strlen(n), 0);
+	else if (type == 0)
+		sb_puts(sb, "default");
+	else
+		sb_printf(sb, "%u", type);
+}
+
+static void put_ability(struct strbuf *sb, const struct sp_policy *p,
+			uint16_t id)
+{
+	const struct ability_info *a = ability_by_id(id);
+	const char *n = p ? sp_policy_ability_name(p, id) : NULL;
+
+	if (n)
+		sb_escape(sb, n, strlen(n), 0);
+	else if (a)
+		sb_puts(sb, a->upper);
+	else
+		sb_printf(sb, "ABILITY%u", id);
+}
+
+static bool value_shown(const struct sp_event *e, const struct ev_format_opts *o)
+{
+	size_t i;
+
+	if (!(e->flags & EVF_VALUE))
+		return false;
+	if (!ability_is_custom(e->ability))
+		return true;
+	/* custom abilities are shown unranged unless -S names them */
+	for (i = 0; o && i < o->nranged_custom; i++)
+		if (o->ranged_custom[i] == e->ability)
+			return true;
+	return false;
+}
+
+static void put_value(struct strbuf *sb, const struct sp_event *e,
+		      const struct sp_policy *p)
+{
+	const struct ability_info *a = ability_by_id(e->ability);
+
+	if (e->lo == e->hi)
+		sb_printf(sb, "(%llu)", (unsigned long long)e->lo);
+	else
+		sb_printf(sb, "(%llu - %llu)", (unsigned long long)e->lo,
+			  (unsigned long long)e->hi);
+	if (a && a->value == AB_VAL_TYPE && e->lo <= UINT32_MAX &&
+	    e->hi <= UINT32_MAX) {
+		sb_puts(sb, " (");
+		put_type(sb, p, (uint32_t)e->lo);
+		if (e->hi != e->lo) {
+			sb_puts(sb, " - ");
+			put_type(sb, p, (uint32_t)e->hi);
+		}
+		sb_putc(sb, ')');
+	}
+}
+
+static void put_name(struct strbuf *sb, const struct sp_event *e)
+{
+	if ((e->flags & EVF_UNNAMED) || e->name_len == 0)
+		sb_puts(sb, "(unnamed)");
+	else
+		sb_escape(sb, e->name, e->name_len, 0);
+}
+
+static const char *reason_str(uint8_t r)
+{
+	switch ((enum ev_reason)r) {
+	case EV_R_NONE:
+		return "";
+	case EV_R_NO_RULE:
+		return "no rule";
+	case EV_R_CONFLICT:
+		return "conflict";
+	case EV_R_BAD_OP:
+		return "bad op";
+	case EV_R_RACE:
+		return "address changed after the check";
+	case EV_R_UNSUPPORTED:
+		return "cannot be supervised";
+	}
+	return "?";
+}
+
+static void put_time(struct strbuf *sb, uint64_t ns)
+{
+	time_t sec = (time_t)(ns / 1000000000u);
+	struct tm tm;
+	char buf[32];
+
+	gmtime_r(&sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	sb_printf(sb, "%s.%06uZ", buf, (unsigned)(ns % 1000000000u / 1000u));
+}
+
+static void put_verbose(struct strbuf *sb, const struct sp_event *e)
+{
+	const char *sc = ev_syscall_name(e->syscall);
+
+	sb_puts(sb, " [time=");
+	put_time(sb, e->time_ns);
+	sb_printf(sb, " tid=%u uid=%u euid=%u gid=%u egid=%u", e->tid, e->uid,
+		  e->euid, e->gid, e->egid);
+	if (e->syscall >= 0) {
+		if (sc)
+			sb_printf(sb, " syscall=%s", sc);
+		else
+			sb_printf(sb, " syscall=%d", e->syscall);
+	}
+	if (e->err) {
+		const char *n = strerrorname_np(e->err);
+
+		sb_printf(sb, " errno=%s", n ? n : "?");
+	}
+	if (e->comm_len) {
+		sb_puts(sb, " comm=");
+		sb_escape(sb, e->comm, e->comm_len, 0);
+	}
+	if (e->flags & EVF_NOAUDIT)
+		sb_puts(sb, " noaudit");
+	if (e->flags & EVF_BORROWED)
+		sb_puts(sb, " borrowed-credentials");
+	if (e->flags & EVF_LATE)
+		sb_puts(sb, " late");
+	sb_putc(sb, ']');
+}
+
+void ev_format_text(const struct sp_event *e, const struct sp_policy *p,
+		    const struct ev_format_opts *o, struct strbuf *sb)
+{
+	bool ok = e->result == EV_ALLOWED;
+
+	if (e->kind == EV_LOST) {
+		sb_printf(sb, "warning: %llu events lost",
+			  (unsigned long long)e->lo);
+		return;
+	}
+	sb_puts(sb, ok ? "info: " : "error: ");
+	put_name(sb, e);
+	sb_printf(sb, " (pid:%u) ", e->pid);
+	switch ((enum ev_kind)e->kind) {
+	case EV_ABILITY:
+		sb_puts(sb, "type ");
+		put_type(sb, p, e->type);
+		sb_puts(sb, ok ? " uses ability " : " lacks ability ");
+		put_ability(sb, p, e->ability);
+		if (value_shown(e, o))
+			put_value(sb, e, p);
+		sb_puts(sb, e->flags & EVF_ROOT ? " as root" : " as non-root");
+		break;
+	case EV_ATTACH:
+	case EV_LINK:
+		sb_puts(sb, "of type ");
+		put_type(sb, p, e->type);
+		if (ok)
+			sb_puts(sb, e->kind == EV_ATTACH ?
+					    " attached channel to path " :
+					    " created link to path ");
+		else
+			sb_puts(sb, " failed to attach to path ");
+		sb_escape(sb, e->path, e->path_len, 0);
+		if (!ok) {
+			sb_puts(sb, ": ");
+			sb_puts(sb, reason_str(e->reason));
+		}
+		break;
+	case EV_LOST:
+		break;
+	}
+	if (o && (o->flags & EVFMT_VERBOSE))
+		put_verbose(sb, e);
+}
+
+static void json_str(struct strbuf *sb, const char *key, const char *s,
+		     size_t len)
+{
+	sb_printf(sb, ",\"%s\":", key);
+	sb_json_string(sb, s, len);
+}
+
+static void json_type(struct strbuf *sb, const char *key,
+		      const struct sp_policy *p, uint32_t type)
+{
+	struct strbuf t = STRBUF_INIT;
+
+	put_type(&t, p, type);
+	sb_printf(sb, ",\"%s\":", key);
+	sb_json_string(sb, sb_str(&t), t.len);
+	sb_printf(sb, ",\"%s_id\":%u", key, type);
+	if (sb_error(&t))
+		sb->failed = true;
+	sb_free(&t);
+}
+
+void ev_format_json(const struct sp_event *e, const struct sp_policy *p,
+		    const struct ev_format_opts *o, struct strbuf *sb)
+{
+	static const char *const kinds[] = {
+		[EV_ABILITY] = "ability",
+		[EV_ATTACH] = "attach",
+		[EV_LINK] = "link",
+		[EV_LOST] = "lost",
+	};
+	struct strbuf tmp = STRBUF_INIT;
+	const char *sc;
+
+	sb_puts(sb, "{\"time\":\"");
+	put_time(sb, e->time_ns);
+	sb_printf(sb, "\",\"kind\":\"%s\"", kinds[e->kind]);
+	if (e->kind == EV_LOST) {
+		sb_printf(sb, ",\"severity\":\"warning\",\"lost\":%llu}",
+			  (unsigned long long)e->lo);
+		return;
+	}
+	sb_printf(sb, ",\"severity\":\"%s\",\"result\":\"%s\"",
+		  e->result == EV_ALLOWED ? "info" : "error",
+		  e->result == EV_ALLOWED ? "allowed" : "denied");
+	sb_printf(sb, ",\"pid\":%u,\"tid\":%u,\"start_time_ns\":%llu", e->pid,
+		  e->tid, (unsigned long long)e->start_ns);
+	if ((e->flags & EVF_UNNAMED) || e->name_len == 0)
+		sb_puts(sb, ",\"name\":null");
+	else
+		json_str(sb, "name", e->name, e->name_len);
+	json_str(sb, "comm", e->comm, e->comm_len);
+	sb_printf(sb, ",\"uid\":%u,\"euid\":%u,\"gid\":%u,\"egid\":%u", e->uid,
+		  e->euid, e->gid, e->egid);
+	json_type(sb, "type", p, e->type);
+	sb_printf(sb, ",\"domain\":\"%s\"",
+		  e->flags & EVF_ROOT ? "root" : "non-root");
+	if (e->kind == EV_ABILITY) {
+		put_ability(&tmp, p, e->ability);
+		json_str(sb, "ability", sb_str(&tmp), tmp.len);
+		sb_printf(sb, ",\"ability_id\":%u", e->ability);
+		if (e->flags & EVF_VALUE) {
+			const struct ability_info *a = ability_by_id(e->ability);
+
+			sb_printf(sb, ",\"value\":[%llu,%llu]",
+				  (unsigned long long)e->lo,
+				  (unsigned long long)e->hi);
+			if (a && a->value == AB_VAL_TYPE && e->lo <= UINT32_MAX)
+				json_type(sb, "value_type", p, (uint32_t)e->lo);
+		}
+		sb_printf(sb, ",\"noaudit\":%s,\"own_credentials\":%s",
+			  e->flags & EVF_NOAUDIT ? "true" : "false",
+			  e->flags & EVF_BORROWED ? "false" : "true");
+	} else {
+		json_str(sb, "path", e->path, e->path_len);
+		if (e->kind == EV_ATTACH && e->obj_type != SPB_NO_TYPE)
+			json_type(sb, "channel_type", p, e->obj_type);
+		if (e->result != EV_ALLOWED)
+			sb_printf(sb, ",\"reason\":\"%s\"", reason_str(e->reason));
+	}
+	sb_printf(sb, ",\"decided_by\":\"%s\"",
+		  e->flags & EVF_SECPOLD ? "secpold" : "kernel");
+	sb_printf(sb, ",\"late\":%s", e->flags & EVF_LATE ? "true" : "false");
+	if (e->syscall >= 0) {
+		sc = ev_syscall_name(e->syscall);
+		if (sc)
+			sb_printf(sb, ",\"syscall\":\"%s\"", sc);
+		sb_printf(sb, ",\"syscall_nr\":%d", e->syscall);
+	}
+	if (e->err) {
+		const char *n = strerrorname_np(e->err);
+
+		sb_printf(sb, ",\"errno\":\"%s\"", n ? n : "?");
+	}
+	sb_putc(sb, '}');
+	if (sb_error(&tmp))
+		sb->failed = true;
+	sb_free(&tmp);
+	(void)o;
+}
