@@ -48,7 +48,7 @@ TEST_LIBS := -lcmocka
 # The library every program links: common, policy language, binary policy,
 # events, the control protocol, and the daemon's modules (so they can be unit
 # tested).  Programs are one file each in src/tools or src/daemon/main.c.
-LIB_DIRS := src/common src/policy src/lang src/event src/ctl src/daemon
+LIB_DIRS := src/common src/policy src/lang src/event src/ctl src/launch src/daemon
 LIB_SRCS := $(filter-out src/daemon/main.c,$(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
 TOOLS := secpolcompile secpol on secpolmonitor
 PROGS := $(TOOLS) secpold

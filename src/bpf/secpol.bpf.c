@@ -33,7 +33,7 @@ char LICENSE[] SEC("license") = "GPL";
  * capability with CAP_OPT_NOAUDIT, and how many frames of the tracepoint's
  * own machinery to skip. */
 const volatile __u32 nranges = 0;
-const volatile struct spb_range ranges[SPB_NOAUDIT_RANGES] = {};
+const volatile struct spb_addr_range ranges[SPB_NOAUDIT_RANGES] = {};
 const volatile __u32 stack_skip = 2;
 
 struct spb_config cfg = {};

@@ -110,7 +110,7 @@ struct spb_dedup_key {
 	__u8 own, pad[7];
 };
 
-struct spb_range {
+struct spb_addr_range {
 	__u64 start, end;
 };
 

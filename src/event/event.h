@@ -44,7 +44,7 @@ enum {
 	EVF_BORROWED = 1 << 3, /* credentials not the process's own */
 	EVF_VALUE = 1 << 4,    /* lo/hi hold the checked value */
 	EVF_SECPOLD = 1 << 5,  /* decided by secpold (not the kernel) */
-	EVF_LATE = 1 << 6,     /* used more than the -i time after start */
+	EVF_LATE = 1 << 6,     /* late by the kernel's threshold (-i) */
 };
 
 struct sp_event {
@@ -63,6 +63,7 @@ struct sp_event {
 	int32_t syscall; /* system call number, or -1 */
 	int32_t err;     /* errno returned to the process, 0 if allowed */
 	uint64_t lo, hi; /* EVF_VALUE: the value checked; EV_LOST: count */
+	uint32_t age_ms; /* time since the process started */
 	uint16_t name_len, path_len, comm_len;
 	char name[EV_NAME_MAX]; /* executable path without the leading '/' */
 	char path[EV_PATH_MAX]; /* may hold NULs (abstract socket names) */

@@ -161,8 +161,6 @@ static void put_verbose(struct strbuf *sb, const struct sp_event *e)
 		sb_puts(sb, " noaudit");
 	if (e->flags & EVF_BORROWED)
 		sb_puts(sb, " borrowed-credentials");
-	if (e->flags & EVF_LATE)
-		sb_puts(sb, " late");
 	sb_putc(sb, ']');
 }
 
@@ -293,7 +291,7 @@ void ev_format_json(const struct sp_event *e, const struct sp_policy *p,
 	}
 	sb_printf(sb, ",\"decided_by\":\"%s\"",
 		  e->flags & EVF_SECPOLD ? "secpold" : "kernel");
-	sb_printf(sb, ",\"late\":%s", e->flags & EVF_LATE ? "true" : "false");
+	sb_printf(sb, ",\"age_ms\":%u", e->age_ms);
 	if (e->syscall >= 0) {
 		sc = ev_syscall_name(e->syscall);
 		if (sc)

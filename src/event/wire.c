@@ -28,9 +28,11 @@ struct ev_wire {
 	uint64_t time_ns, start_ns;
 	uint64_t lo, hi;
 	uint16_t name_len, path_len, comm_len, reserved;
+	uint32_t age_ms;
+	uint32_t reserved2;
 };
 
-_Static_assert(sizeof(struct ev_wire) == 88, "wire layout");
+_Static_assert(sizeof(struct ev_wire) == 96, "wire layout");
 _Static_assert(sizeof(struct ev_wire) + EV_NAME_MAX + EV_PATH_MAX +
 			       EV_COMM_MAX <= EV_WIRE_MAX,
 	       "EV_WIRE_MAX too small");
@@ -81,6 +83,7 @@ size_t ev_encode(const struct sp_event *e, void *buf)
 		.start_ns = e->start_ns,
 		.lo = e->lo,
 		.hi = e->hi,
+		.age_ms = e->age_ms,
 		.name_len = e->name_len > EV_NAME_MAX ? EV_NAME_MAX : e->name_len,
 		.path_len = e->path_len > EV_PATH_MAX ? EV_PATH_MAX : e->path_len,
 		.comm_len = e->comm_len > EV_COMM_MAX ? EV_COMM_MAX : e->comm_len,
@@ -107,6 +110,7 @@ int ev_decode(const void *buf, size_t len, struct sp_event *e)
 		return -EINVAL;
 	memcpy(&w, p, sizeof(w));
 	if (w.kind < EV_ABILITY || w.kind > EV_LOST || w.reserved ||
+	    w.reserved2 ||
 	    w.name_len > EV_NAME_MAX || w.path_len > EV_PATH_MAX ||
 	    w.comm_len > EV_COMM_MAX || w.result > EV_DENIED ||
 	    w.reason > EV_R_UNSUPPORTED ||
@@ -132,6 +136,7 @@ int ev_decode(const void *buf, size_t len, struct sp_event *e)
 	e->start_ns = w.start_ns;
 	e->lo = w.lo;
 	e->hi = w.hi;
+	e->age_ms = w.age_ms;
 	p += sizeof(w);
 	ev_set_name(e, p, w.name_len);
 	p += w.name_len;

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The channel table: which type every AF_UNIX socket bound by a typed
+ * process has (SPEC §2), so that a connect knows the type of the channel
+ * it reaches.  Entries are keyed by what a connecting process can name
+ * (the socket file's device and inode, or the abstract name in a network
+ * namespace) and remember the socket's own inode.  A lookup checks with
+ * sock_diag that this very socket is still alive and still bound there,
+ * so a reused path or inode never inherits a stale type: sockets that are
+ * not in the table (bound by untyped processes) are type 0.
+ */
+#ifndef SECPOL_CHANNELS_H
+#define SECPOL_CHANNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct chantab;
+
+struct chan_info {
+	uint32_t type;
+	pid_t owner;         /* the process that bound it */
+	uint64_t owner_start; /* its start time (pid reuse) */
+	uint64_t sock_ino;
+};
+
+struct chantab *chantab_new(void);
+void chantab_free(struct chantab *t);
+
+/* Records a socket bound at a path (dev/ino of the socket file) or an
+ * abstract name in network namespace netns (the inode of its ns file).
+ * An existing entry for the same key is replaced.  0 or -ENOMEM. */
+int chantab_add_path(struct chantab *t, dev_t dev, ino_t ino,
+		     const struct chan_info *ci);
+int chantab_add_abstract(struct chantab *t, uint64_t netns, const char *name,
+			 size_t len, const struct chan_info *ci);
+
+/*
+ * The channel at a socket file / abstract name: 0 and *ci filled if the
+ * socket recorded there is still alive and bound at that place; -ENOENT
+ * otherwise (an untyped channel: type 0).  pid names the connecting
+ * process: the check runs in its network namespace.  Stale entries found
+ * on the way are removed.
+ */
+int chantab_lookup_path(struct chantab *t, pid_t pid, dev_t dev, ino_t ino,
+			struct chan_info *ci);
+int chantab_lookup_abstract(struct chantab *t, pid_t pid, uint64_t netns,
+			    const char *name, size_t len, struct chan_info *ci);
+/* Drops entries whose socket is gone; returns how many remain. */
+size_t chantab_gc(struct chantab *t);
+size_t chantab_size(const struct chantab *t);
+
+#endif

@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include "collector.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "common/log.h"
+#include "common/strnum.h"
+#include "common/util.h"
+#include "secpol.skel.h"
+
+#define BPF_FS_MAGIC 0xcafe4a11
+#define CGROUP2_SUPER_MAGIC 0x63677270
+/* not in Debian 12's uapi headers */
+#define ATTACH_UNIX_CONNECT 49
+#define ATTACH_UNIX_SENDMSG 50
+
+struct collector {
+	struct secpol_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_link *l_fork, *l_exec, *l_exit, *l_cap;
+	int l_connect, l_sendmsg; /* bpf_link_create fds */
+	struct collector_caps caps;
+	collector_cb cb;
+	void *ctx;
+	char bpffs[PATH_MAX];
+	bool mounted_bpffs;
+};
+
+/* Kernel functions that check a capability with CAP_OPT_NOAUDIT, found
+ * on 6.18 by scanning call sites (see docs/design.md).  A check made
+ * through one of them is a routine probe, not a need.  security_vm_*
+ * is listed because cap_vm_enough_memory reaches cap_capable with a tail
+ * call, so its own frame is never on the stack. */
+static const char *const noaudit_fns[] = {
+	"ns_capable_noaudit",         "ns_capable_noaudit.cold",
+	"has_ns_capability_noaudit",  "has_capability_noaudit",
+	"cap_vm_enough_memory",       "security_vm_enough_memory_mm",
+	"kallsyms_show_value",        "ptracer_capable",
+};
+
+/*
+ * Address ranges of noaudit_fns from /proc/kallsyms: a function ends where
+ * the next symbol at a higher address begins (kallsyms lists the kernel's
+ * own text in address order).  Returns how many were found.
+ */
+static unsigned find_noaudit_ranges(struct spb_addr_range *r, unsigned max)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/kallsyms", "re");
+	unsigned n = 0, pending = 0, i;
+	char line[512];
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char addrs[32], type[8], name[256];
+		uint64_t addr;
+
+		if (sscanf(line, "%31s %7s %255s", addrs, type, name) != 3)
+			continue;
+		if (strnum_u64(addrs, 16, 0, UINT64_MAX, &addr) < 0 || !addr)
+			continue;
+		for (i = n - pending; i < n; i++) {
+			if (addr > r[i].start) {
+				r[i].end = addr;
+				pending--;
+			}
+		}
+		if (type[0] != 't' && type[0] != 'T')
+			continue;
+		for (i = 0; i < ARRAY_SIZE(noaudit_fns) && n < max; i++) {
+			if (strcmp(name, noaudit_fns[i]) == 0) {
+				r[n].start = addr;
+				r[n].end = 0;
+				n++;
+				pending++;
+				break;
+			}
+		}
+	}
+	/* a last function without a successor: assume a small one */
+	for (i = 0; i < n; i++)
+		if (!r[i].end)
+			r[i].end = r[i].start + 4096;
+	return n;
+}
+
+/* A cgroup2 mount point from mountinfo, or "" */
+static void find_cgroup2(char *out, size_t len)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+
+	out[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char mnt[PATH_MAX], *sep = strstr(line, " - ");
+		char fstype[64];
+
+		if (!sep || sscanf(sep + 3, "%63s", fstype) != 1 ||
+		    strcmp(fstype, "cgroup2") != 0)
+			continue;
+		/* field 5 is the mount point (octal-escaped; cgroup2 mount
+		 * points have no spaces in practice) */
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1) {
+			snprintf(out, len, "%s", mnt);
+			return;
+		}
+	}
+}
+
+/* An fd of the cgroup2 root: an existing mount, or one we make for a
+ * moment (the cgroup stays attached after the mount goes away). */
+static int open_cgroup2_root(const char *rundir)
+{
+	char mnt[PATH_MAX], tmp[PATH_MAX];
+	struct statfs sf;
+	int fd;
+
+	find_cgroup2(mnt, sizeof(mnt));
+	if (mnt[0]) {
+		fd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0 && fstatfs(fd, &sf) == 0 &&
+		    sf.f_type == CGROUP2_SUPER_MAGIC)
+			return fd;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s/cgroup2", rundir) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	if (mount("cgroup2", tmp, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0) {
+		int e = -errno;
+
+		rmdir(tmp);
+		return e;
+	}
+	fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	umount2(tmp, MNT_DETACH);
+	rmdir(tmp);
+	return fd < 0 ? -errno : fd;
+}
+
+/* The instance's private bpffs, mounted if need be. */
+static int setup_bpffs(struct collector *c, const char *rundir)
+{
+	struct statfs sf;
+
+	if (snprintf(c->bpffs, sizeof(c->bpffs), "%s/bpf", rundir) >=
+	    (int)sizeof(c->bpffs))
+		return -ENAMETOOLONG;
+	if (mkdir(c->bpffs, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	if (statfs(c->bpffs, &sf) == 0 && sf.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mount("bpf", c->bpffs, "bpf", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=0700") < 0)
+		return -errno;
+	c->mounted_bpffs = true;
+	return 0;
+}
+
+static void pin_path(const struct collector *c, const char *name, char *buf,
+		     size_t len)
+{
+	/* the daemon limits the run directory's length, so this fits */
+	if (snprintf(buf, len, "%s/%s", c->bpffs, name) >= (int)len)
+		buf[0] = '\0';
+}
+
+static int on_record(void *ctx, void *data, size_t len)
+{
+	struct collector *c = ctx;
+
+	c->cb(c->ctx, data, len);
+	return 0;
+}
+
+static int libbpf_log(enum libbpf_print_level level, const char *fmt,
+		      va_list ap)
+{
+	char buf[1024];
+	size_t n;
+
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	log_msg(level == LIBBPF_WARN ? LOGL_WARN : LOGL_INFO, "libbpf: %s",
+		buf);
+	return 0;
+}
+
+/* Re-pins a tracking link: the old pin (a previous secpold's) goes only
+ * after ours is attached, so fork tracking never stops. */
+static void repin(struct collector *c, struct bpf_link *l, const char *name)
+{
+	char path[PATH_MAX];
+
+	pin_path(c, name, path, sizeof(path));
+	unlink(path);
+	if (bpf_link__pin(l, path) < 0)
+		c->caps.pinned = false;
+}
+
+/* Copies tid -> type entries from a previous secpold's map that could not
+ * be reused as is (e.g. its size changed). */
+static size_t copy_types(int from, int to)
+{
+	__u32 key, next, *prev = NULL;
+	struct spb_task v;
+	size_t n = 0;
+
+	while (bpf_map_get_next_key(from, prev, &next) == 0) {
+		if (bpf_map_lookup_elem(from, &next, &v) == 0 &&
+		    bpf_map_update_elem(to, &next, &v, BPF_ANY) == 0)
+			n++;
+		key = next;
+		prev = &key;
+	}
+	return n;
+}
+
+int collector_start(struct collector **out, const struct collector_opts *o,
+		    char *err, size_t errlen)
+{
+	struct spb_addr_range ranges[SPB_NOAUDIT_RANGES];
+	struct collector *c = calloc(1, sizeof(*c));
+	_cleanup_close_ int old_types = -1, cg = -1;
+	char path[PATH_MAX];
+	unsigned nranges, i;
+	bool reused = false;
+	int r;
+
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	c->cb = o->cb;
+	c->ctx = o->ctx;
+	c->l_connect = c->l_sendmsg = -1;
+	libbpf_set_print(libbpf_log);
+
+	c->skel = secpol_bpf__open();
+	if (!c->skel) {
+		r = -errno;
+		snprintf(err, errlen, "cannot open the BPF object: %s",
+			 strerror(-r));
+		goto fail;
+	}
+	nranges = find_noaudit_ranges(ranges, SPB_NOAUDIT_RANGES);
+	for (i = 0; i < nranges; i++)
+		((struct spb_addr_range *)c->skel->rodata->ranges)[i] = ranges[i];
+	c->skel->rodata->nranges = nranges;
+	c->skel->rodata->stack_skip = 2;
+	c->caps.noaudit = nranges >= 4;
+	if (!c->caps.noaudit)
+		log_warn("kernel symbols unreadable (/proc/kallsyms): routine noaudit capability probes cannot be told apart and will be reported");
+	bpf_program__set_expected_attach_type(c->skel->progs.unix_connect,
+					      (enum bpf_attach_type)ATTACH_UNIX_CONNECT);
+	bpf_program__set_expected_attach_type(c->skel->progs.unix_sendmsg,
+					      (enum bpf_attach_type)ATTACH_UNIX_SENDMSG);
+
+	r = setup_bpffs(c, o->rundir);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot mount bpffs on %s: %s", c->bpffs,
+			 strerror(-r));
+		goto fail;
+	}
+	pin_path(c, "types", path, sizeof(path));
+	old_types = bpf_obj_get(path);
+	if (old_types >= 0 &&
+	    bpf_map__reuse_fd(c->skel->maps.types, old_types) == 0)
+		reused = true;
+
+	r = secpol_bpf__load(c->skel);
+	if (r < 0) {
+		snprintf(err, errlen,
+			 "cannot load the BPF programs: %s (secpold needs BPF tracing and BTF, see secpold(8))",
+			 strerror(-r));
+		goto fail;
+	}
+	c->skel->bss->cfg.daemon_tgid = (__u32)getpid();
+	c->skel->bss->cfg.wakeup_bytes = 1 << 20;
+
+	c->l_fork = bpf_program__attach(c->skel->progs.sched_fork);
+	c->l_exec = bpf_program__attach(c->skel->progs.sched_exec);
+	c->l_exit = bpf_program__attach(c->skel->progs.sched_exit);
+	if (!c->l_fork || !c->l_exec || !c->l_exit) {
+		r = -errno;
+		snprintf(err, errlen,
+			 "cannot attach the process tracking programs (sched_process_fork/exec/exit): %s",
+			 strerror(-r));
+		goto fail;
+	}
+	c->l_cap = bpf_program__attach(c->skel->progs.cap_capable);
+	c->caps.cap_events = c->l_cap != NULL;
+	if (!c->l_cap)
+		log_warn("the capability:cap_capable tracepoint is not available (%s): capability checks are not observed; secpol abilities still are",
+			 strerror(errno));
+
+	cg = open_cgroup2_root(o->rundir);
+	if (cg >= 0) {
+		c->l_connect = bpf_link_create(bpf_program__fd(c->skel->progs.unix_connect),
+					       cg, ATTACH_UNIX_CONNECT, NULL);
+		c->l_sendmsg = bpf_link_create(bpf_program__fd(c->skel->progs.unix_sendmsg),
+					       cg, ATTACH_UNIX_SENDMSG, NULL);
+	}
+	c->caps.unix_hooks = c->l_connect >= 0 && c->l_sendmsg >= 0;
+	if (!c->caps.unix_hooks)
+		log_warn("cannot attach the cgroup unix connect/sendmsg hooks (%s): connects of typed processes are checked, but a thread racing to change the address after the check is not caught",
+			 cg < 0 ? strerror(-cg) : strerror(errno));
+
+	/* take over the types of a previous secpold, then pin ours */
+	c->caps.pinned = true;
+	if (reused) {
+		__u32 key, *prev = NULL;
+		size_t n = 0;
+
+		while (bpf_map_get_next_key(bpf_map__fd(c->skel->maps.types),
+					    prev, &key) == 0) {
+			n++;
+			prev = &key;
+		}
+		c->caps.types_taken_over = n;
+	} else {
+		if (old_types >= 0)
+			c->caps.types_taken_over = copy_types(
+				old_types, bpf_map__fd(c->skel->maps.types));
+		unlink(path);
+		if (bpf_map__pin(c->skel->maps.types, path) < 0)
+			c->caps.pinned = false;
+	}
+	repin(c, c->l_fork, "fork");
+	repin(c, c->l_exec, "exec");
+	repin(c, c->l_exit, "exit");
+	if (!c->caps.pinned)
+		log_warn("cannot pin BPF objects in %s: process types will not survive a restart of secpold",
+			 c->bpffs);
+
+	c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.events), on_record,
+				 c, NULL);
+	if (!c->rb) {
+		r = -errno;
+		snprintf(err, errlen, "cannot open the event ring buffer: %s",
+			 strerror(-r));
+		goto fail;
+	}
+	*out = c;
+	return 0;
+fail:
+	collector_stop(c, false);
+	return r < 0 ? r : -EINVAL;
+}
+
+void collector_stop(struct collector *c, bool keep_types)
+{
+	static const char *const pins[] = {"types", "fork", "exec", "exit"};
+	char path[PATH_MAX];
+	size_t i;
+
+	if (!c)
+		return;
+	ring_buffer__free(c->rb);
+	if (c->l_connect >= 0)
+		close(c->l_connect);
+	if (c->l_sendmsg >= 0)
+		close(c->l_sendmsg);
+	bpf_link__destroy(c->l_cap);
+	if (!keep_types && c->bpffs[0])
+		for (i = 0; i < ARRAY_SIZE(pins); i++) {
+			pin_path(c, pins[i], path, sizeof(path));
+			unlink(path);
+		}
+	/* pinned links stay attached after their last fd closes */
+	bpf_link__destroy(c->l_fork);
+	bpf_link__destroy(c->l_exec);
+	bpf_link__destroy(c->l_exit);
+	secpol_bpf__destroy(c->skel);
+	if (!keep_types && c->bpffs[0]) {
+		if (umount2(c->bpffs, MNT_DETACH) < 0 && errno != EINVAL)
+			log_warn("cannot unmount %s: %s", c->bpffs,
+				 strerror(errno));
+		rmdir(c->bpffs);
+	}
+	free(c);
+}
+
+const struct collector_caps *collector_caps(const struct collector *c)
+{
+	return &c->caps;
+}
+
+int collector_fd(const struct collector *c)
+{
+	return ring_buffer__epoll_fd(c->rb);
+}
+
+int collector_drain(struct collector *c)
+{
+	return ring_buffer__consume(c->rb);
+}
+
+int collector_set_type(struct collector *c, pid_t tid, uint32_t type,
+		       uint32_t flags)
+{
+	struct spb_task v = {.type = type, .flags = flags};
+	__u32 key = (__u32)tid;
+
+	if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.types), &key, &v,
+				BPF_ANY) < 0)
+		return -errno;
+	return 0;
+}
+
+int collector_get_type(struct collector *c, pid_t tid, struct spb_task *t)
+{
+	__u32 key = (__u32)tid;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.types), &key, t) < 0)
+		return -errno;
+	return 0;
+}
+
+int collector_count_typed(struct collector *c, uint32_t *n)
+{
+	int fd = bpf_map__fd(c->skel->maps.types);
+	__u32 key, *prev = NULL;
+
+	*n = 0;
+	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
+		(*n)++;
+		prev = &key;
+	}
+	return 0;
+}
+
+int collector_set_ticket(struct collector *c, pid_t tid,
+			 const struct spb_ticket *t)
+{
+	__u32 key = (__u32)tid;
+
+	if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.tickets), &key, t,
+				BPF_ANY) < 0)
+		return -errno;
+	return 0;
+}
+
+void collector_clear_ticket(struct collector *c, pid_t tid)
+{
+	__u32 key = (__u32)tid;
+
+	bpf_map_delete_elem(bpf_map__fd(c->skel->maps.tickets), &key);
+}
+
+void collector_configure(struct collector *c, bool monitoring, bool repeats,
+			 uint64_t late_ns, bool new_generation)
+{
+	struct spb_config *cfg = &c->skel->bss->cfg;
+
+	cfg->report_repeats = repeats;
+	cfg->late_ns = late_ns;
+	if (new_generation)
+		cfg->dedup_gen++;
+	cfg->monitoring = monitoring;
+}
+
+uint64_t collector_lost(struct collector *c)
+{
+	int ncpu = libbpf_num_possible_cpus(), i;
+	__u32 key = SPB_STAT_LOST;
+	uint64_t total = 0;
+	__u64 *vals;
+
+	if (ncpu <= 0)
+		return 0;
+	vals = calloc((size_t)ncpu, sizeof(*vals));
+	if (!vals)
+		return 0;
+	if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.stats), &key, vals) == 0)
+		for (i = 0; i < ncpu; i++)
+			total += vals[i];
+	free(vals);
+	return total;
+}
+
+uint64_t boot_to_realtime(uint64_t boot_ns)
+{
+	struct timespec rt, bt;
+	uint64_t rtn, btn;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	rtn = (uint64_t)rt.tv_sec * 1000000000u + (uint64_t)rt.tv_nsec;
+	btn = (uint64_t)bt.tv_sec * 1000000000u + (uint64_t)bt.tv_nsec;
+	return rtn - btn + boot_ns;
+}

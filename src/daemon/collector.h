@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The kernel side of secpold: loads and attaches the BPF programs
+ * (src/bpf/secpol.bpf.c), owns the maps, and drains the event ring.
+ *
+ * The types map and the fork/exec/exit programs are pinned in a private
+ * bpffs under the instance's run directory, so that process types survive
+ * a daemon restart: a new secpold takes them over.
+ */
+#ifndef SECPOL_COLLECTOR_H
+#define SECPOL_COLLECTOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <linux/types.h>
+
+#include "bpf/secpol_bpf.h"
+
+struct collector;
+
+/* Called for each record drained from the ring buffer. */
+typedef void (*collector_cb)(void *ctx, const void *rec, size_t len);
+
+struct collector_opts {
+	const char *rundir; /* for the private bpffs and cgroup2 mounts */
+	collector_cb cb;
+	void *ctx;
+};
+
+/* What works on this kernel (each failure is logged once, plainly). */
+struct collector_caps {
+	bool cap_events;  /* capability:cap_capable observed */
+	bool noaudit;     /* noaudit probes recognised */
+	bool unix_hooks;  /* connect/sendmsg tickets enforced */
+	bool pinned;      /* types survive a restart */
+	size_t types_taken_over; /* typed tasks inherited from a previous
+				    secpold */
+};
+
+/* 0 or -errno, with a one-line reason in err. */
+int collector_start(struct collector **out, const struct collector_opts *o,
+		    char *err, size_t errlen);
+/* keep_types: leave the types map and process tracking pinned (typed
+ * processes are still running); otherwise remove every trace. */
+void collector_stop(struct collector *c, bool keep_types);
+const struct collector_caps *collector_caps(const struct collector *c);
+
+/* Descriptor to poll: readable when the kernel wakes the consumer. */
+int collector_fd(const struct collector *c);
+/* Drains every record; returns how many. */
+int collector_drain(struct collector *c);
+
+int collector_set_type(struct collector *c, pid_t tid, uint32_t type,
+		       uint32_t flags);
+/* 0 and *t, or -ENOENT for an untyped task. */
+int collector_get_type(struct collector *c, pid_t tid, struct spb_task *t);
+int collector_count_typed(struct collector *c, uint32_t *n);
+int collector_set_ticket(struct collector *c, pid_t tid,
+			 const struct spb_ticket *t);
+void collector_clear_ticket(struct collector *c, pid_t tid);
+
+/* Monitoring settings (see struct spb_config). */
+void collector_configure(struct collector *c, bool monitoring, bool repeats,
+			 uint64_t late_ns, bool new_generation);
+/* Events the kernel dropped because the ring was full, in total. */
+uint64_t collector_lost(struct collector *c);
+
+/* CLOCK_BOOTTIME ns -> CLOCK_REALTIME ns (for event times). */
+uint64_t boot_to_realtime(uint64_t boot_ns);
+
+#endif

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The decision for one supervised system call (see decide.c). */
+#ifndef SECPOL_DECIDE_H
+#define SECPOL_DECIDE_H
+
+#include <linux/seccomp.h>
+
+#include "daemon.h"
+
+/*
+ * Decides req (from listener lfd) and fills resp: an errno, a return
+ * value for a call secpold performed itself, or CONTINUE for a call the
+ * kernel may run as is.  Emits the events of the decision.
+ */
+void decide(struct daemon *d, int lfd, const struct seccomp_notif *req,
+	    struct seccomp_notif_resp *resp);
+
+#endif

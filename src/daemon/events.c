@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* Kernel records and secpold's decisions become events for the bus. */
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+#include "common/escape.h"
+#include "common/log.h"
+#include "common/strbuf.h"
+#include "daemon.h"
+#include "policy/ability.h"
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void events_publish(struct daemon *d, const struct sp_event *e)
+{
+	bus_publish(d->bus, e);
+}
+
+void events_fill_process(struct daemon *d, struct sp_event *e, pid_t tid,
+			 pid_t pid, uint64_t start_ns, uint32_t type)
+{
+	uint64_t boot = now_ns(CLOCK_BOOTTIME);
+	char name[EV_NAME_MAX + 1];
+	size_t n;
+
+	e->pid = (uint32_t)pid;
+	e->tid = (uint32_t)tid;
+	e->start_ns = start_ns;
+	e->time_ns = now_ns(CLOCK_REALTIME);
+	e->age_ms = boot > start_ns ? (uint32_t)((boot - start_ns) / 1000000u) : 0;
+	e->type = type;
+	n = procinfo_name(d->procs, pid, start_ns, NULL, name, sizeof(name));
+	if (n)
+		ev_set_name(e, name, n);
+	else
+		e->flags |= EVF_UNNAMED;
+}
+
+static bool is_setid_call(int nr)
+{
+	switch (nr) {
+	case __NR_setuid:
+	case __NR_setreuid:
+	case __NR_setresuid:
+	case __NR_setfsuid:
+	case __NR_setgid:
+	case __NR_setregid:
+	case __NR_setresgid:
+	case __NR_setfsgid:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * A set*id call whose value secpold decided (a ranged setuid/setgid grant)
+ * was reported by secpold with its value; the kernel's own check of the
+ * capability during that call is the same check and is not reported
+ * again (SPEC §5: one event, not two).
+ */
+static bool decided_by_secpold(struct daemon *d, const struct spb_ev_cap *r)
+{
+	struct sp_grant_view g;
+
+	if (!(r->flags & SPB_CAP_TYPED) || !d->policy ||
+	    (r->cap != CAP_SETUID && r->cap != CAP_SETGID) ||
+	    !is_setid_call(r->syscall))
+		return false;
+	return sp_policy_grant(d->policy, r->h.type,
+			       r->euid == 0 ? SP_ROOT : SP_NONROOT,
+			       (uint16_t)r->cap, &g) == 0 &&
+	       g.ranged;
+}
+
+static void on_cap(struct daemon *d, const struct spb_ev_cap *r)
+{
+	struct sp_event *e;
+	char name[EV_NAME_MAX + 1], exe[SPB_EXE_LEN + 1];
+	size_t n;
+
+	if (r->cap < 0 || r->cap >= AB_NCAPS || decided_by_secpold(d, r))
+		return;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return;
+	e->kind = EV_ABILITY;
+	e->pid = r->h.tgid;
+	e->tid = r->h.tid;
+	e->time_ns = boot_to_realtime(r->h.time_ns);
+	e->start_ns = r->h.start_ns;
+	e->age_ms = r->h.time_ns > r->h.start_ns ?
+			    (uint32_t)((r->h.time_ns - r->h.start_ns) / 1000000u) :
+			    0;
+	e->uid = r->uid;
+	e->euid = r->euid;
+	e->gid = r->gid;
+	e->egid = r->egid;
+	e->type = r->h.type;
+	e->obj_type = SPB_NO_TYPE;
+	e->ability = (uint16_t)r->cap;
+	e->result = r->ret == 0 ? EV_ALLOWED : EV_DENIED;
+	e->err = r->ret == 0 ? 0 : EPERM;
+	e->syscall = r->syscall;
+	if (r->euid == 0)
+		e->flags |= EVF_ROOT;
+	if (r->flags & SPB_CAP_NOAUDIT)
+		e->flags |= EVF_NOAUDIT;
+	if (!(r->flags & SPB_CAP_OWN_CRED))
+		e->flags |= EVF_BORROWED;
+	if (r->flags & SPB_CAP_LATE)
+		e->flags |= EVF_LATE;
+	ev_set_comm(e, r->comm, sizeof(r->comm));
+	memcpy(exe, r->exe, SPB_EXE_LEN);
+	exe[SPB_EXE_LEN] = '\0';
+	/* before the first exec after typing, the process has no name of
+	 * its own yet (it is still secpol's `on`) */
+	n = (r->flags & SPB_CAP_NAMED) ?
+		    procinfo_name(d->procs, (pid_t)r->h.tgid, r->h.start_ns, exe,
+				  name, sizeof(name)) :
+		    0;
+	if (n)
+		ev_set_name(e, name, n);
+	else
+		e->flags |= EVF_UNNAMED;
+	events_publish(d, e);
+	free(e);
+}
+
+static void on_hook(struct daemon *d, const struct spb_ev_hook *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t len = r->len < SPB_ADDR_LEN ? r->len : SPB_ADDR_LEN;
+
+	(void)d;
+	if (len > 2)
+		sb_escape(&sb, r->addr + 2, len - 2, 0);
+	log_warn("refused a unix %s of task %u (process %u, type %u) to '%s': %s",
+		 r->hook == SPB_HOOK_CONNECT ? "connect" : "send", r->h.tid,
+		 r->h.tgid, r->h.type, sb_str(&sb),
+		 r->why == SPB_HOOK_NO_TICKET ?
+			 "the address was not checked (it changed or appeared after the check)" :
+		 r->why == SPB_HOOK_MISMATCH ? "the address changed after the check" :
+					       "the checked path could not be set");
+	sb_free(&sb);
+}
+
+void events_on_record(void *ctx, const void *rec, size_t len)
+{
+	struct daemon *d = ctx;
+	const struct spb_ev_hdr *h = rec;
+
+	if (len < sizeof(*h))
+		return;
+	switch (h->kind) {
+	case SPB_EV_CAP:
+		if (len >= sizeof(struct spb_ev_cap))
+			on_cap(d, rec);
+		break;
+	case SPB_EV_EXEC:
+		if (len >= sizeof(struct spb_ev_exec)) {
+			const struct spb_ev_exec *x = rec;
+			char fn[SPB_FILENAME_LEN + 1];
+
+			memcpy(fn, x->filename, SPB_FILENAME_LEN);
+			fn[SPB_FILENAME_LEN] = '\0';
+			procinfo_exec(d->procs, (pid_t)h->tgid, h->start_ns, fn);
+		}
+		break;
+	case SPB_EV_EXIT:
+		procinfo_exit(d->procs, (pid_t)h->tgid, h->start_ns);
+		break;
+	case SPB_EV_HOOK:
+		if (len >= sizeof(struct spb_ev_hook))
+			on_hook(d, rec);
+		break;
+	default:
+		break;
+	}
+}
+
+void events_check_lost(struct daemon *d)
+{
+	uint64_t lost = collector_lost(d->col);
+	struct sp_event e;
+
+	if (lost <= d->lost_reported)
+		return;
+	memset(&e, 0, offsetof(struct sp_event, name));
+	e.kind = EV_LOST;
+	e.lo = lost - d->lost_reported;
+	e.obj_type = SPB_NO_TYPE;
+	e.syscall = -1;
+	e.time_ns = now_ns(CLOCK_REALTIME);
+	d->lost_reported = lost;
+	log_warn("the kernel dropped %llu events (ring buffer full)",
+		 (unsigned long long)e.lo);
+	events_publish(d, &e);
+}

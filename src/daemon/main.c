@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* secpold: the policy authority.  See secpold(8). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "ctl/client.h"
+#include "daemon.h"
+#include "daemon_main.h"
+
+static void usage(FILE *out)
+{
+	/* clang-format off */
+	fprintf(out,
+"Usage: secpold [-fv] [-i policy]\n"
+"The secpol policy authority: supervises typed processes, decides their\n"
+"path-space and channel operations, observes capability checks, and\n"
+"streams events to secpolmonitor.\n"
+"\n"
+"  -f             stay in the foreground, log to standard error\n"
+"  -i policy      the binary policy to start with\n"
+"  -v             log more (debug)\n"
+"  -h, --help     show this help\n"
+"\n"
+"The instance lives in $SECPOL_RUNDIR (default %s).  Without -f,\n"
+"secpold returns once it is ready.  SIGTERM stops it; SIGHUP reloads the\n"
+"policy file if the running policy is mutable.  See secpold(8).\n",
+		CTL_DEFAULT_RUNDIR);
+	/* clang-format on */
+}
+
+/*
+ * Detaching: the child does all the work and tells the parent through a
+ * pipe when it is ready (or why it failed), so `secpold && use it` works.
+ */
+static int wait_ready(int rd, pid_t child)
+{
+	char buf[1024];
+	ssize_t n;
+	int status;
+
+	n = read(rd, buf, sizeof(buf) - 1);
+	close(rd);
+	if (n > 0 && buf[0] == 'R')
+		return 0;
+	if (n > 1) {
+		buf[n] = '\0';
+		fprintf(stderr, "secpold: error: %s\n", buf + 1);
+	} else {
+		fprintf(stderr, "secpold: error: the daemon exited before it was ready\n");
+	}
+	waitpid(child, &status, 0);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct daemon_opts o = {0};
+	bool foreground = false;
+	struct daemon *d;
+	char err[1024] = "";
+	int c, r, pipefd[2] = {-1, -1};
+	FILE *logf = NULL;
+
+	log_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "fi:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			foreground = true;
+			break;
+		case 'i':
+			o.policy = optarg;
+			break;
+		case 'v':
+			log_set_level(LOGL_DEBUG);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		log_err("unexpected argument '%s'", argv[optind]);
+		return 2;
+	}
+	if (geteuid() != 0) {
+		log_err("secpold must run as root (it loads BPF programs and supervises processes)");
+		return 1;
+	}
+	o.rundir = ctl_rundir();
+	o.default_policy = ctl_default_policy();
+
+	if (!foreground) {
+		pid_t pid;
+
+		if (pipe2(pipefd, O_CLOEXEC) < 0) {
+			log_err("pipe: %s", strerror(errno));
+			return 1;
+		}
+		pid = fork();
+		if (pid < 0) {
+			log_err("fork: %s", strerror(errno));
+			return 1;
+		}
+		if (pid > 0) {
+			close(pipefd[1]);
+			return wait_ready(pipefd[0], pid);
+		}
+		close(pipefd[0]);
+		setsid();
+	}
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		log_err("out of memory");
+		return 1;
+	}
+	r = daemon_init(d, &o, err, sizeof(err));
+	if (r < 0) {
+		if (foreground) {
+			log_err("%s", err);
+		} else if (write(pipefd[1], "E", 1) == 1 &&
+			   write(pipefd[1], err, strlen(err)) < 0) {
+			/* the parent reports that we exited */
+		}
+		daemon_fini(d);
+		free(d);
+		return 1;
+	}
+	if (!foreground) {
+		char path[4200];
+		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		snprintf(path, sizeof(path), "%s/%s", o.rundir, CTL_LOGFILE_NAME);
+		logf = fopen(path, "ae");
+		if (logf) {
+			log_set_stream(logf);
+			log_set_timestamps(1);
+		}
+		if (devnull >= 0) {
+			dup2(devnull, STDIN_FILENO);
+			dup2(devnull, STDOUT_FILENO);
+			dup2(devnull, STDERR_FILENO);
+			close(devnull);
+		}
+		if (write(pipefd[1], "R", 1) != 1)
+			log_warn("cannot tell the parent we are ready");
+		close(pipefd[1]);
+	}
+	r = daemon_run(d);
+	log_info("stopping");
+	daemon_fini(d);
+	free(d);
+	if (logf)
+		fclose(logf);
+	return r < 0 ? 1 : 0;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Resolving a path as a supervised process would: in its root directory
+ * and from its working directory (or a directory descriptor it passed to
+ * an *at call), following symbolic links as the kernel would, never
+ * escaping its root.  The result is a descriptor of the object (so that
+ * what was checked is what is acted on) and its canonical absolute path
+ * as the process sees it (what the policy is matched against).
+ */
+#ifndef SECPOL_PATHRES_H
+#define SECPOL_PATHRES_H
+
+#include <limits.h>
+#include <sys/types.h>
+
+#define PATHRES_AT_FDCWD (-100) /* dirfd value meaning "the cwd" */
+
+struct pathres {
+	int dirfd;               /* O_PATH|O_DIRECTORY of the parent */
+	char name[NAME_MAX + 1]; /* the last component */
+	char canon[PATH_MAX];    /* canonical path of parent + "/" + name */
+};
+
+/*
+ * For calls that create a name (bind, symlink, mknod, mount point): finds
+ * the parent directory of path, following symlinks in the directory part
+ * only.  dirfd is PATHRES_AT_FDCWD or a descriptor number in process pid.
+ * On success out->dirfd is open (close it).  Errors: -ENOENT, -ENOTDIR,
+ * -ELOOP, -ENAMETOOLONG, -EACCES, -EINVAL (empty path, last component "."
+ * or "..", or a trailing "/"), -EBADF (bad dirfd), -ESRCH, -errno.
+ */
+int pathres_parent(pid_t pid, int dirfd, const char *path, struct pathres *out);
+
+/*
+ * For calls that use an existing object (connect): resolves all of path,
+ * the last symlink included, to an O_PATH descriptor (*fd, close it) and
+ * its canonical path.  Same errors.
+ */
+int pathres_full(pid_t pid, int dirfd, const char *path, int *fd, char *canon,
+		 size_t canonlen);
+
+#endif

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The supervision filter, built with libseccomp and loaded with flags
+ * libseccomp 2.5 cannot set: a listener, and WAIT_KILLABLE_RECV so that
+ * once secpold has taken a call, a stray signal cannot abort it half done
+ * (secpold performs some calls itself; a restart would redo them).
+ */
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/fileio.h"
+#include "launch.h"
+
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+static const char *const supervised[] = {
+	/* path space (pathspace, allow_attach, allow_link) */
+	"bind", "mknod", "mknodat", "symlink", "symlinkat", "mount",
+	/* channels */
+	"listen", "connect", "sendmsg", "sendmmsg", /* sendto: see below */
+	/* subranges of setuid/setgid */
+	"setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid",
+	"setfsuid", "setfsgid",
+	/* side doors: io_uring and the new mount API bypass supervision */
+	"io_uring_setup", "fsopen", "fsmount", "fspick", "open_tree",
+	"move_mount", "mount_setattr",
+	NULL,
+};
+
+const char *const *launch_supervised_syscalls(void)
+{
+	return supervised;
+}
+
+/* libseccomp writes the program to a descriptor: read it back. */
+static int export_filter(scmp_filter_ctx ctx, struct sock_fprog *prog)
+{
+	char *buf = NULL;
+	size_t len;
+	int fd = memfd_create("secpol-filter", MFD_CLOEXEC), r;
+
+	if (fd < 0)
+		return -errno;
+	r = seccomp_export_bpf(ctx, fd);
+	if (r == 0 && lseek(fd, 0, SEEK_SET) < 0)
+		r = -errno;
+	if (r == 0)
+		r = read_fd_all(fd, 1 << 20, &buf, &len);
+	close(fd);
+	if (r < 0)
+		return r;
+	if (len == 0 || len % sizeof(struct sock_filter)) {
+		free(buf);
+		return -EINVAL;
+	}
+	prog->filter = (struct sock_filter *)buf;
+	prog->len = (unsigned short)(len / sizeof(struct sock_filter));
+	return 0;
+}
+
+int launch_install_filter(void)
+{
+	struct sock_fprog prog = {0};
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	size_t i;
+	int r, fd;
+
+	if (!ctx)
+		return -ENOMEM;
+	/* other architectures (ia32, x32) go to secpold, which refuses them
+	 * unless the type has compat_syscalls */
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_NOTIFY);
+	if (r < 0)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+				     SCMP_ACT_ERRNO(ENOSYS));
+	for (i = 0; r == 0 && supervised[i]; i++) {
+		int nr = seccomp_syscall_resolve_name(supervised[i]);
+
+		if (nr == __NR_SCMP_ERROR)
+			continue; /* not on this architecture (e.g. mknod) */
+		r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
+	}
+	/* sendto without an address (send(2)) is the common case and needs
+	 * no decision: only an address makes it a connection */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendto), 1,
+				     SCMP_A4(SCMP_CMP_NE, 0));
+	if (r == 0)
+		r = export_filter(ctx, &prog);
+	seccomp_release(ctx);
+	if (r < 0)
+		return r;
+	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			  SECCOMP_FILTER_FLAG_NEW_LISTENER |
+				  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
+			  &prog);
+	if (fd < 0 && errno == EINVAL) /* kernels before 5.19 */
+		fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+				  SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	r = fd < 0 ? -errno : fd;
+	free(prog.filter);
+	return r;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * What `on -T` does to the process it starts under a type: the seccomp
+ * filter that hands its path-space and channel operations to secpold,
+ * and the capability sets of its type.
+ */
+#ifndef SECPOL_LAUNCH_H
+#define SECPOL_LAUNCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Installs the supervision filter on the calling thread (and its future
+ * children): the system calls of SPEC §2 go to secpold (user notification),
+ * system calls of other architectures too, the rest run as usual.  Needs
+ * no_new_privs or CAP_SYS_ADMIN.  Returns the listener descriptor or
+ * -errno (-EBUSY: this process already has a listener in its chain).
+ */
+int launch_install_filter(void);
+/* The supervised system calls (for documentation and tests). */
+const char *const *launch_supervised_syscalls(void);
+
+struct launch_caps {
+	uint64_t caps;      /* the capabilities of the type in this domain */
+	bool lock_keepcaps; /* forbid keeping capabilities across setuid */
+};
+
+/*
+ * Gives the calling process exactly caps (SPEC §2): bounding set,
+ * permitted, effective, inheritable and ambient (so they survive exec,
+ * as root or not), with securebits that keep root from regaining more
+ * (NOROOT, locked).  The caller must hold CAP_SETPCAP.  0 or -errno.
+ */
+int launch_set_caps(const struct launch_caps *c);
+/* For a process that already has a type: only drops (a typed process can
+ * never gain).  Returns 0, or -EPERM if caps holds capabilities the
+ * process lacks (they were not gained; the rest was applied). */
+int launch_reduce_caps(uint64_t caps, uint64_t *missing);
+/* Capabilities the running kernel knows (last + 1). */
+int launch_cap_count(void);
+
+#endif

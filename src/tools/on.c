@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * on -T type [-u uid[:gid]] command [args]: run a command under a type.
+ * See on(1).
+ *
+ * The command runs in a child.  secpold types the child (or, when `on`
+ * itself is typed, retypes it: a typed process cannot add a listener),
+ * the child takes on the type's capabilities and, in a new tree, installs
+ * the supervision filter whose listener secpold takes over.  `on` keeps a
+ * copy of that listener: if secpold dies, `on` refuses every supervised
+ * call (fail closed) until a new secpold takes the tree back.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/seccomp.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/escape.h"
+#include "common/log.h"
+#include "common/strbuf.h"
+#include "common/strnum.h"
+#include "common/util.h"
+#include "ctl/client.h"
+#include "launch/launch.h"
+
+#define EXIT_USAGE 2
+#define EXIT_NOEXEC 126
+#define EXIT_NOTFOUND 127
+
+struct opts {
+	const char *type;
+	bool have_user;
+	uid_t uid;
+	gid_t gid;
+	const char *user_name; /* for initgroups, if known */
+	char **argv;
+};
+
+/* What the parent tells the child after secpold has typed it. */
+struct setup {
+	uint32_t flags; /* CTL_AR_* */
+	uint64_t caps_root, caps_nonroot;
+};
+
+static void usage(FILE *out)
+{
+	/* clang-format off */
+	fprintf(out,
+"Usage: on -T type [-u uid[:gid]] [--] command [args...]\n"
+"Run a command under a security type of the policy secpold enforces.\n"
+"\n"
+"  -T type          the type (from the policy)\n"
+"  -u uid[:gid]     run as this user and group (numbers or names)\n"
+"  -h, --help       show this help\n"
+"\n"
+"Exit status: the command's; 1 when the type is unknown or refused or no\n"
+"secpold runs; 126 when the command cannot be run; 127 when it is not\n"
+"found; 2 for bad usage.  See on(1).\n");
+	/* clang-format on */
+}
+
+static int parse_user(const char *arg, struct opts *o)
+{
+	char *copy = strdup(arg), *colon;
+	struct passwd *pw;
+	uint64_t v;
+
+	if (!copy)
+		return -ENOMEM;
+	colon = strchr(copy, ':');
+	if (colon)
+		*colon++ = '\0';
+	if (strnum_u64(copy, 10, 0, 0xfffffffe, &v) == 0) {
+		o->uid = (uid_t)v;
+		pw = getpwuid(o->uid);
+	} else {
+		pw = getpwnam(copy);
+		if (!pw) {
+			log_err("unknown user '%s'", copy);
+			free(copy);
+			return -EINVAL;
+		}
+		o->uid = pw->pw_uid;
+	}
+	/* without a group: the user's own, or the same number */
+	o->gid = pw ? pw->pw_gid : (gid_t)o->uid;
+	o->user_name = pw ? strdup(pw->pw_name) : NULL;
+	if (colon) {
+		struct group *gr;
+
+		if (strnum_u64(colon, 10, 0, 0xfffffffe, &v) == 0) {
+			o->gid = (gid_t)v;
+		} else if ((gr = getgrnam(colon))) {
+			o->gid = gr->gr_gid;
+		} else {
+			log_err("unknown group '%s'", colon);
+			free(copy);
+			return -EINVAL;
+		}
+	}
+	o->have_user = true;
+	free(copy);
+	return 0;
+}
+
+static void print_daemon_error(const char *what, const char *msg)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_escape(&sb, msg, strlen(msg), ESC_KEEP_SPACE);
+	log_err("%s: %s", what, sb_str(&sb));
+	sb_free(&sb);
+}
+
+static int read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n == 0 ? -EPIPE : -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void child_fail(int fd, int err)
+{
+	if (write(fd, &err, sizeof(err)) != sizeof(err))
+		_exit(EXIT_NOEXEC);
+	_exit(err == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC);
+}
+
+/*
+ * The child: waits to be typed, becomes the user, takes the type's
+ * capabilities, installs the filter (in a new tree), then execs.
+ * Reports failures as an errno on `status` (close-on-exec, so EOF on it
+ * means the exec succeeded).
+ */
+static void child(const struct opts *o, int from_parent, int to_parent,
+		  int status)
+{
+	struct setup su;
+	int32_t lfd = -1;
+	char go;
+	int r;
+
+	if (read_full(from_parent, &su, sizeof(su)) < 0)
+		_exit(1);
+	if (o->have_user) {
+		if (o->user_name ? initgroups(o->user_name, o->gid) < 0 :
+				   setgroups(0, NULL) < 0)
+			child_fail(status, errno);
+		/* keep the permitted set across the uid change; the type's
+		 * non-root capabilities are applied below */
+		if (prctl(PR_SET_KEEPCAPS, 1) < 0 ||
+		    setresgid(o->gid, o->gid, o->gid) < 0 ||
+		    setresuid(o->uid, o->uid, o->uid) < 0)
+			child_fail(status, errno);
+	}
+	if (su.flags & CTL_AR_NEEDS_LISTENER) {
+		struct launch_caps lc = {
+			.caps = geteuid() == 0 ? su.caps_root : su.caps_nonroot,
+			.lock_keepcaps = su.caps_root != su.caps_nonroot,
+		};
+
+		if (prctl(PR_SET_KEEPCAPS, 0) < 0)
+			child_fail(status, errno);
+		r = launch_set_caps(&lc);
+		if (r < 0)
+			child_fail(status, -r);
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			child_fail(status, errno);
+		lfd = launch_install_filter();
+		if (lfd < 0)
+			child_fail(status, -lfd);
+	} else {
+		uint64_t missing = 0;
+
+		prctl(PR_SET_KEEPCAPS, 0);
+		r = launch_reduce_caps(geteuid() == 0 ? su.caps_root :
+							su.caps_nonroot,
+				       &missing);
+		if (r < 0 && r != -EPERM)
+			child_fail(status, -r);
+		if (missing)
+			fprintf(stderr,
+				"on: warning: the new type grants capabilities this process does not hold (0x%llx); a typed process cannot gain them\n",
+				(unsigned long long)missing);
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	}
+	/* tell the parent which descriptor to hand to secpold, then wait
+	 * until secpold has it before running anything supervised */
+	if (write(to_parent, &lfd, sizeof(lfd)) != sizeof(lfd) ||
+	    read_full(from_parent, &go, 1) < 0)
+		_exit(1);
+	if (lfd >= 0)
+		close(lfd);
+	close(from_parent);
+	close(to_parent);
+	execvp(o->argv[0], o->argv);
+	child_fail(status, errno);
+}
+
+/* Re-registration after a daemon restart: hand secpold our copy. */
+static int reregister(int sock, int holdfd, pid_t root, uint32_t type)
+{
+	struct ctl_register rg = {
+		.pid = (uint32_t)getpid(),
+		.fd = holdfd,
+		.root_pid = (uint32_t)root,
+		.type = type,
+		.flags = CTL_RG_AGAIN,
+	};
+	struct ctl_msg *m = malloc(sizeof(*m));
+	char err[512];
+	int r;
+
+	if (!m)
+		return -ENOMEM;
+	r = ctl_call(sock, CTL_REGISTER, &rg, sizeof(rg), -1, m, err, sizeof(err));
+	free(m);
+	return r;
+}
+
+/* Answers a supervised call while no secpold runs: refused. */
+static void refuse_one(int holdfd)
+{
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+
+	memset(&req, 0, sizeof(req));
+	if (ioctl(holdfd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+		return;
+	memset(&resp, 0, sizeof(resp));
+	resp.id = req.id;
+	resp.error = -EPERM;
+	ioctl(holdfd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+}
+
+static int exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+/*
+ * The parent's wait: forwards signals, watches secpold, and while secpold
+ * is away refuses supervised calls and tries to hand the tree back.
+ */
+static int supervise_child(pid_t pid, int sock, int holdfd, uint32_t type)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	bool daemon_up = true;
+	sigset_t set;
+	int sfd, status;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	for (;;) {
+		struct pollfd p[4] = {
+			{.fd = pidfd, .events = POLLIN},
+			{.fd = sfd, .events = POLLIN},
+			{.fd = daemon_up ? sock : -1, .events = POLLIN},
+			{.fd = daemon_up ? -1 : holdfd, .events = POLLIN},
+		};
+		int n = poll(p, 4, daemon_up ? -1 : 200);
+
+		if (n < 0 && errno != EINTR)
+			break;
+		if (p[0].revents)
+			break;
+		if (p[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			/* a terminal's signal reached the child already */
+			if (read(sfd, &si, sizeof(si)) == sizeof(si) &&
+			    si.ssi_code != SI_KERNEL)
+				kill(pid, (int)si.ssi_signo);
+		}
+		if (p[2].revents) {
+			/* secpold went away: from now on we answer */
+			close(sock);
+			sock = -1;
+			daemon_up = false;
+			if (holdfd < 0)
+				continue; /* a retyped process: its tree's own
+					     listeners fail closed */
+			fprintf(stderr,
+				"on: secpold stopped: refusing supervised calls of process %d until it is back\n",
+				pid);
+		}
+		if (!daemon_up && holdfd >= 0) {
+			if (p[3].revents & POLLIN)
+				refuse_one(holdfd);
+			sock = ctl_connect();
+			if (sock >= 0 && reregister(sock, holdfd, pid, type) == 0) {
+				daemon_up = true;
+				fprintf(stderr,
+					"on: secpold is back: process %d is supervised again\n",
+					pid);
+			} else if (sock >= 0) {
+				close(sock);
+				sock = -1;
+			}
+		}
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 1;
+	if (sfd >= 0)
+		close(sfd);
+	if (pidfd >= 0)
+		close(pidfd);
+	return exit_code(status);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int down[2], up[2], st[2];
+	struct opts o = {0};
+	struct ctl_assign *a = NULL;
+	struct ctl_assign_reply ar;
+	struct ctl_msg *m = NULL;
+	struct setup su;
+	int c, r, sock, holdfd = -1, status, err;
+	char errbuf[1024];
+	size_t alen;
+	int32_t lfd;
+	pid_t pid;
+
+	log_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "+T:u:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'T':
+			if (o.type) {
+				log_err("-T given twice");
+				return EXIT_USAGE;
+			}
+			o.type = optarg;
+			break;
+		case 'u':
+			if (o.have_user) {
+				log_err("-u given twice");
+				return EXIT_USAGE;
+			}
+			if (parse_user(optarg, &o) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (!o.type || optind >= argc) {
+		log_err(!o.type ? "no type: -T type is required" : "no command");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strlen(o.type) > 255) {
+		log_err("type name too long");
+		return EXIT_USAGE;
+	}
+	o.argv = argv + optind;
+
+	sock = ctl_connect();
+	if (sock < 0) {
+		log_err("%s", ctl_no_daemon_hint());
+		return 1;
+	}
+	if (pipe2(down, O_CLOEXEC) < 0 || pipe2(up, O_CLOEXEC) < 0 ||
+	    pipe2(st, O_CLOEXEC) < 0) {
+		log_err("pipe: %s", strerror(errno));
+		return 1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		log_err("fork: %s", strerror(errno));
+		return 1;
+	}
+	if (pid == 0) {
+		close(sock);
+		close(down[1]);
+		close(up[0]);
+		close(st[0]);
+		child(&o, down[0], up[1], st[1]);
+	}
+	close(down[0]);
+	close(up[1]);
+	close(st[1]);
+
+	alen = sizeof(*a) + strlen(o.type);
+	a = calloc(1, alen);
+	m = malloc(sizeof(*m));
+	if (!a || !m) {
+		log_err("out of memory");
+		goto kill_child;
+	}
+	a->pid = (uint32_t)pid;
+	a->flags = CTL_AS_CHILD;
+	a->uid = o.have_user ? o.uid : (uint32_t)-1;
+	a->name_len = (uint16_t)strlen(o.type);
+	memcpy(a + 1, o.type, a->name_len);
+	r = ctl_call(sock, CTL_ASSIGN, a, alen, -1, m, errbuf, sizeof(errbuf));
+	if (r < 0 || m->hdr.len != sizeof(ar)) {
+		if (errbuf[0])
+			print_daemon_error(o.type, errbuf);
+		else
+			log_err("%s: %s", o.type, strerror(r < 0 ? -r : EPROTO));
+		goto kill_child;
+	}
+	memcpy(&ar, m->payload, sizeof(ar));
+	su.flags = ar.flags;
+	su.caps_root = ar.caps_root;
+	su.caps_nonroot = ar.caps_nonroot;
+	if (write(down[1], &su, sizeof(su)) != sizeof(su) ||
+	    read_full(up[0], &lfd, sizeof(lfd)) < 0) {
+		/* the child failed its setup: its status says why */
+		goto child_failed;
+	}
+	if (lfd >= 0) {
+		struct ctl_register rg = {
+			.pid = (uint32_t)pid,
+			.fd = lfd,
+			.root_pid = (uint32_t)pid,
+			.type = ar.type,
+		};
+		int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+		/* our own copy, to fail closed and to hand over later */
+		if (pidfd >= 0) {
+			holdfd = (int)syscall(SYS_pidfd_getfd, pidfd, lfd, 0);
+			close(pidfd);
+		}
+		r = ctl_call(sock, CTL_REGISTER, &rg, sizeof(rg), -1, m, errbuf,
+			     sizeof(errbuf));
+		if (r < 0) {
+			if (errbuf[0])
+				print_daemon_error("cannot hand the process to secpold",
+						   errbuf);
+			else
+				log_err("cannot hand the process to secpold: %s",
+					strerror(-r));
+			goto kill_child;
+		}
+	}
+	if (write(down[1], "x", 1) != 1)
+		goto child_failed;
+	close(down[1]);
+	close(up[0]);
+	free(a);
+	free(m);
+	/* EOF: the exec succeeded; an errno: it did not */
+	if (read_full(st[0], &err, sizeof(err)) == 0) {
+		close(st[0]);
+		waitpid(pid, &status, 0);
+		if (err == ENOENT)
+			log_err("%s: command not found", o.argv[0]);
+		else
+			log_err("%s: %s", o.argv[0], strerror(err));
+		return err == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC;
+	}
+	close(st[0]);
+	return supervise_child(pid, sock, holdfd, ar.type);
+
+child_failed:
+	if (read_full(st[0], &err, sizeof(err)) == 0)
+		log_err("cannot start %s under type %s: %s", o.argv[0], o.type,
+			strerror(err));
+	else
+		log_err("cannot start %s under type %s", o.argv[0], o.type);
+kill_child:
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	free(a);
+	free(m);
+	return 1;
+}
