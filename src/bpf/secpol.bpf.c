@@ -249,15 +249,31 @@ int BPF_PROG(cap_capable, const struct cred *cred, struct user_namespace *target
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
 {
-	__u32 ptid = parent->pid, ctid = child->pid;
+	__u32 ptid = parent->pid, ctid = child->pid, type = 0;
 	struct spb_task *ti = bpf_map_lookup_elem(&types, &ptid);
+	struct spb_ev_fork *e;
 
 	/* threads too: every tid of a typed process is typed */
 	if (ti) {
 		struct spb_task v = *ti;
 
+		type = v.type;
 		bpf_map_update_elem(&types, &ctid, &v, BPF_ANY);
 	}
+	/* a new process (not a thread) carries its parent's name until it
+	 * execs: tell secpold, so that a child gone before its events are
+	 * read still has a name */
+	if (child->tgid != child->pid || (!ti && !cfg.monitoring))
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(SPB_STAT_LOST);
+		return 0;
+	}
+	fill_hdr(&e->h, SPB_EV_FORK, parent, type);
+	e->child_pid = child->tgid;
+	e->child_start_ns = child->start_boottime;
+	submit(e);
 	return 0;
 }
 

@@ -29,6 +29,7 @@ enum spb_event_kind {
 	SPB_EV_EXEC = 2,
 	SPB_EV_EXIT = 3,
 	SPB_EV_HOOK = 4, /* the unix address hook refused a call */
+	SPB_EV_FORK = 5, /* a new process: it has its parent's name */
 };
 
 /* spb_ev_cap.flags */
@@ -68,6 +69,14 @@ struct spb_ev_exec {
 
 struct spb_ev_exit {
 	struct spb_ev_hdr h;
+};
+
+/* h describes the parent; the child's pid and start follow */
+struct spb_ev_fork {
+	struct spb_ev_hdr h;
+	__u32 child_pid;
+	__u32 pad;
+	__u64 child_start_ns;
 };
 
 /* spb_ev_hook.why */

@@ -20,7 +20,8 @@ int strnum_u64n(const char *s, size_t len, int base, uint64_t min,
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	/* strtoull accepts leading spaces and a sign: we do not. */
-	if (!isdigit((unsigned char)buf[0]))
+	if (base == 16 ? !isxdigit((unsigned char)buf[0]) :
+			 !isdigit((unsigned char)buf[0]))
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(buf, &end, base);

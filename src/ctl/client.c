@@ -72,6 +72,8 @@ int ctl_call(int sock, uint16_t type, const void *payload, size_t len,
 		return r;
 	do {
 		r = ctl_recv(sock, reply);
+		if (r == -EINTR)
+			continue;
 		if (r < 0)
 			return r;
 		/* events may already flow on a subscribed connection */

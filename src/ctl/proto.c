@@ -92,9 +92,8 @@ int ctl_recv(int sock, struct ctl_msg *m)
 	int r = 0;
 
 	m->fd = -1;
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
+	/* EINTR is returned, not retried: a monitor stops on a signal */
+	n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 	if (n < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 	if (n == 0)

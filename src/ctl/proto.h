@@ -153,7 +153,8 @@ int ctl_send_error(int sock, uint16_t type, int32_t status, uint32_t seq,
  * Receives one message and validates the header (magic, version, length
  * matching the packet, no truncation).  A received descriptor is stored in
  * m->fd (close it); any extra descriptors are closed.  Returns 0, -EPIPE at
- * end of stream, -EPROTO for a malformed message, or -errno.
+ * end of stream, -EPROTO for a malformed message, -EINTR if a signal came
+ * first, or -errno.
  */
 int ctl_recv(int sock, struct ctl_msg *m);
 

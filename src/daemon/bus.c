@@ -24,6 +24,7 @@ struct qmsg {
 struct subscriber {
 	struct subscriber *next;
 	int fd;
+	uint32_t self;
 	struct ctl_subscribe f;
 	char *names; /* NUL-separated */
 	size_t names_len;
@@ -119,6 +120,11 @@ void bus_unsubscribe(struct bus *b, struct subscriber *s)
 	b->n--;
 	b->lost_closed += s->lost_total;
 	free_sub(s);
+}
+
+void bus_set_self(struct subscriber *s, uint32_t pid)
+{
+	s->self = pid;
 }
 
 size_t bus_count(const struct bus *b)
@@ -235,6 +241,8 @@ static bool wanted(struct subscriber *s, const struct sp_event *e)
 
 	if (e->kind == EV_LOST)
 		return true;
+	if (s->self && e->pid == s->self)
+		return false;
 	/* attach and link both come with -p */
 	if (e->kind == EV_LINK)
 		kindbit |= 1u << EV_ATTACH;

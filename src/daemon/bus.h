@@ -32,6 +32,8 @@ struct subscriber *bus_subscribe(struct bus *b, int fd,
 				 const struct ctl_subscribe *f,
 				 const char *names, size_t names_len);
 void bus_unsubscribe(struct bus *b, struct subscriber *s);
+/* The monitor's own process: its own events are not shown to it. */
+void bus_set_self(struct subscriber *s, uint32_t pid);
 size_t bus_count(const struct bus *b);
 
 /* Offers an event to every monitor (filter, de-duplication, queue). */

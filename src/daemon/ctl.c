@@ -406,6 +406,7 @@ static void do_subscribe(struct daemon *d, struct client *cl,
 	cl->sub = bus_subscribe(d->bus, cl->w.fd, &s, names, s.names_len);
 	if (!cl->sub)
 		return (void)fail(cl, m, -ENOMEM, "out of memory");
+	bus_set_self(cl->sub, (uint32_t)cl->pid);
 	daemon_kernel_settings(d, true);
 	reply(cl, m, 0, NULL, 0, d->policy_memfd);
 }

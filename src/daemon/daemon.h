@@ -56,7 +56,7 @@ struct listener {
 };
 
 struct daemon {
-	char rundir[PATH_MAX];
+	char rundir[128]; /* at most 80 bytes: socket paths must fit */
 	char ctl_path[PATH_MAX];
 	char pid_path[PATH_MAX];
 	const char *policy_path; /* for SIGHUP, NULL if none */

@@ -878,6 +878,9 @@ void decide(struct daemon *d, int lfd, const struct seccomp_notif *req,
 	int r;
 
 	resp->id = req->id;
+	/* kernel records first (exec names, capability checks), so events
+	 * reach monitors in the order they happened */
+	collector_drain(d->col);
 	r = proc_task_ids(c.tid, &c.pid, &ppid, &c.start_ns);
 	if (r < 0) {
 		answer_errno(&c, ESRCH);

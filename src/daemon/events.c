@@ -180,6 +180,14 @@ void events_on_record(void *ctx, const void *rec, size_t len)
 	case SPB_EV_EXIT:
 		procinfo_exit(d->procs, (pid_t)h->tgid, h->start_ns);
 		break;
+	case SPB_EV_FORK:
+		if (len >= sizeof(struct spb_ev_fork)) {
+			const struct spb_ev_fork *f = rec;
+
+			procinfo_fork(d->procs, (pid_t)h->tgid, h->start_ns,
+				      (pid_t)f->child_pid, f->child_start_ns);
+		}
+		break;
 	case SPB_EV_HOOK:
 		if (len >= sizeof(struct spb_ev_hook))
 			on_hook(d, rec);

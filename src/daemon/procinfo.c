@@ -163,6 +163,28 @@ void procinfo_exec(struct procinfo *pi, pid_t pid, uint64_t start_ns,
 		set_name(pi, pid, start, filename, strlen(filename));
 }
 
+void procinfo_fork(struct procinfo *pi, pid_t parent, uint64_t parent_start_ns,
+		   pid_t child, uint64_t child_start_ns)
+{
+	struct pentry *p = find(pi, parent, procinfo_start_key(parent_start_ns));
+	char buf[PATH_MAX];
+	ssize_t n;
+
+	if (p) {
+		set_name(pi, child, procinfo_start_key(child_start_ns), p->name,
+			 strlen(p->name));
+		return;
+	}
+	/* a parent we have not met yet: it is alive, ask /proc */
+	n = exe_of(parent, procinfo_start_key(parent_start_ns), buf, sizeof(buf));
+	if (n > 0) {
+		set_name(pi, parent, procinfo_start_key(parent_start_ns), buf,
+			 (size_t)n);
+		set_name(pi, child, procinfo_start_key(child_start_ns), buf,
+			 (size_t)n);
+	}
+}
+
 void procinfo_exit(struct procinfo *pi, pid_t pid, uint64_t start_ns)
 {
 	struct pentry *e = find(pi, pid, procinfo_start_key(start_ns));

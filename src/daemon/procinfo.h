@@ -27,6 +27,9 @@ void procinfo_free(struct procinfo *pi);
  * path; a relative one is resolved through /proc/pid/exe). */
 void procinfo_exec(struct procinfo *pi, pid_t pid, uint64_t start_ns,
 		   const char *filename);
+/* A new process: it has its parent's name until it execs. */
+void procinfo_fork(struct procinfo *pi, pid_t parent, uint64_t parent_start_ns,
+		   pid_t child, uint64_t child_start_ns);
 /* The process exited: forget it. */
 void procinfo_exit(struct procinfo *pi, pid_t pid, uint64_t start_ns);
 /*
