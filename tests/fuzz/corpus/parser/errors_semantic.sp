@@ -1,0 +1,18 @@
+type a;
+type a;
+attribute a;
+ability x;
+ability v/x;
+ability V/X;
+range r;
+range r;
+allow zz self:ability pathspce;
+allow a self:ability { noinherit chown:1 net_bind_service:70000 channel_connect:9 setuid:a };
+allow_attach a { rel //x /x/ /./x @ @x/... /a*/... } at;
+allow_attach a /y a;
+allow_attach a /y;
+derive_type a run a;
+derive_type a run a;
+type c;
+allow c self:ability sys_admin;
+allow a self:ability settypeid:c;

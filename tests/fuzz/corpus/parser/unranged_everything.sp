@@ -1,0 +1,10 @@
+attribute net;
+ability vendor/reset;
+type fs_t, net;
+type fs_user_t;
+allow fs_t self:ability { io vendor/reset pathspace public_channel io_uring mount_api compat_syscalls };
+allow fs_user_t self:ability { nonroot chown dac_override -kill };
+allow_attach net /srv ln_t;
+type ln_t;
+allow_link ln_t /tmp/libc*;
+derive_type fs_t run fs_user_t;

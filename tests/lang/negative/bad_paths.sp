@@ -1,0 +1,12 @@
+type a_t;
+allow_attach a_t {
+      dev/x
+      /dev//x
+      /dev/x/
+      /dev/./x
+      /dev/../x
+      /dev/.../x
+      /dev/*/...
+      @
+      @x/...
+};

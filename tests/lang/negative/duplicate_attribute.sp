@@ -1,0 +1,2 @@
+attribute net;
+type net;

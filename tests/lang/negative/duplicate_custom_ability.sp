@@ -1,0 +1,2 @@
+ability iofunc/dup;
+ability IOFUNC/DUP;

@@ -1,0 +1,2 @@
+range gpu_mem;
+range gpu_mem;

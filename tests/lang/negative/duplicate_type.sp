@@ -1,0 +1,3 @@
+type fs_t;
+type fs_user_t;
+type fs_t;

@@ -1,0 +1,2 @@
+type devb_t;
+allow_attach devb_t mount:/;

@@ -1,0 +1,5 @@
+type sshd_t;
+allow sshd_t self : ability {
+      spawn
+      noinherit
+};

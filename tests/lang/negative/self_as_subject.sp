@@ -1,0 +1,2 @@
+type a_t;
+allow self self:ability io;

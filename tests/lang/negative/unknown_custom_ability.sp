@@ -1,0 +1,2 @@
+type fs_t;
+allow fs_t self:ability vendor/reset;

@@ -1,0 +1,2 @@
+type fs_t;
+allow_attach webserver_t /srv/...;
