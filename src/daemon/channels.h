@@ -29,7 +29,8 @@ struct chantab *chantab_new(void);
 void chantab_free(struct chantab *t);
 
 /* Records a socket bound at a path (dev/ino of the socket file) or an
- * abstract name in network namespace netns (the inode of its ns file).
+ * abstract name in network namespace netns (the inode of its ns file);
+ * name is every byte after sun_path's leading NUL, len 1..107.
  * An existing entry for the same key is replaced.  0 or -ENOMEM. */
 int chantab_add_path(struct chantab *t, dev_t dev, ino_t ino,
 		     const struct chan_info *ci);
@@ -40,8 +41,10 @@ int chantab_add_abstract(struct chantab *t, uint64_t netns, const char *name,
  * The channel at a socket file / abstract name: 0 and *ci filled if the
  * socket recorded there is still alive and bound at that place; -ENOENT
  * otherwise (an untyped channel: type 0).  pid names the connecting
- * process: the check runs in its network namespace.  Stale entries found
- * on the way are removed.
+ * process: the check runs in its network namespace (for a path socket, in
+ * the one that holds the socket, learnt when it was added: path sockets
+ * are reachable across namespaces).  Stale entries found on the way are
+ * removed; when liveness cannot be established the entry is kept (0).
  */
 int chantab_lookup_path(struct chantab *t, pid_t pid, dev_t dev, ino_t ino,
 			struct chan_info *ci);

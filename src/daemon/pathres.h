@@ -39,4 +39,24 @@ int pathres_parent(pid_t pid, int dirfd, const char *path, struct pathres *out);
 int pathres_full(pid_t pid, int dirfd, const char *path, int *fd, char *canon,
 		 size_t canonlen);
 
+/*
+ * The same, walking the path with other credentials: enter switches the
+ * calling thread to them around each lookup (so that a directory the
+ * process may not search stops the walk with -EACCES, as in its own
+ * call), leave switches back and is called after every enter, even a
+ * failed one; a nonzero leave means the thread is not restored
+ * (-ENOTRECOVERABLE).  Opening the process's root, cwd and descriptors
+ * stays the daemon's.  proxy_pathres_parent/_full (proxy.h) use these.
+ */
+struct pathres_as {
+	int (*enter)(void *ctx);
+	int (*leave)(void *ctx);
+	void *ctx;
+};
+int pathres_parent_as(pid_t pid, int dirfd, const char *path,
+		      const struct pathres_as *as, struct pathres *out);
+int pathres_full_as(pid_t pid, int dirfd, const char *path,
+		    const struct pathres_as *as, int *fd, char *canon,
+		    size_t canonlen);
+
 #endif

@@ -36,8 +36,23 @@ int proxy_init(void);
  * if it has more than PROXY_MAX_GROUPS groups. */
 int proc_creds_read(pid_t pid, struct proc_creds *c);
 
+struct pathres;
+/*
+ * pathres_parent/pathres_full (pathres.h) walking the path with c's
+ * groups, fsuid/fsgid and effective capabilities: a directory on the way
+ * that the process may not search gives -EACCES, as its own call would
+ * (the proxy_* calls below act on the resolved directory and cannot see
+ * how it was reached).  Resolve with these for the calls proxied below.
+ */
+int proxy_pathres_parent(const struct proc_creds *c, pid_t pid, int dirfd,
+			 const char *path, struct pathres *out);
+int proxy_pathres_full(const struct proc_creds *c, pid_t pid, int dirfd,
+		       const char *path, int *fd, char *canon, size_t canonlen);
+
 /* Each returns 0 or -errno, the errno the process's own call would have
- * had.  dirfd is an O_PATH directory descriptor from pathres. */
+ * had, or -ENOTRECOVERABLE if the calling thread could not be given back
+ * its own credentials (a bug: stop using the thread).  dirfd is an O_PATH
+ * directory descriptor from pathres. */
 int proxy_bind_unix(const struct proc_creds *c, int sock, int dirfd,
 		    const char *name);
 int proxy_symlink(const struct proc_creds *c, const char *target, int dirfd,
@@ -47,8 +62,9 @@ int proxy_mknod(const struct proc_creds *c, int dirfd, const char *name,
 /*
  * mount(2) for process pid onto the directory dirfd (its mount point),
  * in pid's mount namespace.  source_fd >= 0 replaces the source path for
- * bind mounts and moves (resolved by the caller); otherwise source is
- * passed as is (a device name or a string such as "tmpfs").
+ * bind mounts and moves (resolved by the caller; required for them:
+ * -EINVAL without); otherwise source is passed as is (a device name or a
+ * string such as "tmpfs").
  * -EPERM for a process in another user namespace (not supported).
  */
 int proxy_mount(const struct proc_creds *c, pid_t pid, const char *source,

@@ -1,0 +1,676 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The channel table.  A hash table (chained, SipHash with a random key:
+ * abstract names are chosen by supervised processes, so the bucket of a
+ * name must not be predictable) keyed by
+ *   - (dev, ino) of the socket file, for sockets bound at a path, or
+ *   - (network namespace inode, name bytes) for abstract names, where the
+ *     name is what follows the leading NUL of sun_path, every byte of it
+ *     (embedded and trailing NULs included: the kernel compares the whole
+ *     address).
+ *
+ * Every entry remembers the socket's own inode, and a lookup asks
+ * sock_diag (SOCK_DIAG_BY_FAMILY, AF_UNIX, by inode) whether that socket
+ * still exists and is still bound where the key says.  sock_diag only
+ * sees the sockets of the network namespace its netlink socket was made
+ * in, so the table keeps one diag socket per namespace, made by entering
+ * the namespace (setns on the calling thread) through some process that
+ * lives in it, and returning to our own.
+ *
+ * A path socket can be reached from any network namespace that sees the
+ * file, so the namespace that holds it is found when it is added (the
+ * binder's, checked by asking there).  Asking the wrong namespace would
+ * say "no such socket" about a live one and hand out type 0, the most
+ * permissive type: so "not found" counts as stale only where the answer
+ * is authoritative (the socket's own namespace); anything else keeps the
+ * entry (fail closed).  A wrong, stale type is never more permissive
+ * than type 0.
+ *
+ * Not thread-safe: one thread (the daemon's) uses a table.
+ */
+#include "channels.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <linux/sockios.h>
+
+#include "common/util.h"
+
+#define ABSTRACT_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
+#define INITIAL_BUCKETS 64
+
+struct chan_ent {
+	struct chan_ent *next;
+	uint64_t hash;
+	bool abstract;
+	uint8_t len;  /* abstract: name length */
+	uint64_t dev; /* path key */
+	uint64_t ino; /* path key */
+	/* Abstract: part of the key.  Path: the namespace that holds the
+	 * socket, 0 while unknown. */
+	uint64_t netns;
+	struct chan_info ci;
+	char name[ABSTRACT_MAX];
+};
+
+struct diag_sock {
+	uint64_t netns;
+	int fd;
+};
+
+struct chantab {
+	struct chan_ent **buckets;
+	size_t nbuckets; /* a power of two */
+	size_t count;
+	uint64_t key[2];
+	struct diag_sock *diag;
+	size_t ndiag, capdiag;
+	int own_netns_fd; /* to return to after entering another */
+	uint64_t own_netns;
+	uint32_t seq;
+};
+
+/* --- SipHash-2-4 ---------------------------------------------------------- */
+
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND                                                               \
+	do {                                                                   \
+		v0 += v1;                                                      \
+		v1 = ROTL(v1, 13);                                             \
+		v1 ^= v0;                                                      \
+		v0 = ROTL(v0, 32);                                             \
+		v2 += v3;                                                      \
+		v3 = ROTL(v3, 16);                                             \
+		v3 ^= v2;                                                      \
+		v0 += v3;                                                      \
+		v3 = ROTL(v3, 21);                                             \
+		v3 ^= v0;                                                      \
+		v2 += v1;                                                      \
+		v1 = ROTL(v1, 17);                                             \
+		v1 ^= v2;                                                      \
+		v2 = ROTL(v2, 32);                                             \
+	} while (0)
+
+static uint64_t siphash(const uint64_t k[2], const uint8_t *in, size_t len)
+{
+	uint64_t v0 = 0x736f6d6570736575ull ^ k[0];
+	uint64_t v1 = 0x646f72616e646f6dull ^ k[1];
+	uint64_t v2 = 0x6c7967656e657261ull ^ k[0];
+	uint64_t v3 = 0x7465646279746573ull ^ k[1];
+	uint64_t b = (uint64_t)len << 56, m;
+	size_t i, left = len & 7;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&m, in + i, 8);
+		v3 ^= m;
+		SIPROUND;
+		SIPROUND;
+		v0 ^= m;
+	}
+	for (size_t j = 0; j < left; j++)
+		b |= (uint64_t)in[i + j] << (8 * j);
+	v3 ^= b;
+	SIPROUND;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static uint64_t hash_path(const struct chantab *t, uint64_t dev, uint64_t ino)
+{
+	uint8_t buf[17] = {'p'};
+
+	memcpy(buf + 1, &dev, 8);
+	memcpy(buf + 9, &ino, 8);
+	return siphash(t->key, buf, sizeof(buf));
+}
+
+static uint64_t hash_abstract(const struct chantab *t, uint64_t netns,
+			      const char *name, size_t len)
+{
+	uint8_t buf[9 + ABSTRACT_MAX] = {'a'};
+
+	memcpy(buf + 1, &netns, 8);
+	memcpy(buf + 9, name, len);
+	return siphash(t->key, buf, 9 + len);
+}
+
+/* --- table ---------------------------------------------------------------- */
+
+struct chantab *chantab_new(void)
+{
+	_cleanup_free_ struct chantab *t = calloc(1, sizeof(*t));
+	struct stat st;
+
+	if (!t)
+		return NULL;
+	if (getrandom(t->key, sizeof(t->key), GRND_INSECURE) !=
+		sizeof(t->key) &&
+	    getrandom(t->key, sizeof(t->key), 0) != sizeof(t->key))
+		return NULL;
+	t->nbuckets = INITIAL_BUCKETS;
+	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
+	if (!t->buckets)
+		return NULL;
+	t->own_netns_fd =
+	    open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (t->own_netns_fd < 0 || fstat(t->own_netns_fd, &st) < 0) {
+		if (t->own_netns_fd >= 0)
+			close(t->own_netns_fd);
+		free(t->buckets);
+		return NULL;
+	}
+	t->own_netns = st.st_ino;
+	return steal_ptr(&t);
+}
+
+void chantab_free(struct chantab *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nbuckets; i++) {
+		struct chan_ent *e = t->buckets[i], *next;
+
+		for (; e; e = next) {
+			next = e->next;
+			free(e);
+		}
+	}
+	for (size_t i = 0; i < t->ndiag; i++)
+		close(t->diag[i].fd);
+	free(t->diag);
+	free(t->buckets);
+	close(t->own_netns_fd);
+	free(t);
+}
+
+size_t chantab_size(const struct chantab *t)
+{
+	return t->count;
+}
+
+static bool ent_is_path(const struct chan_ent *e, uint64_t dev, uint64_t ino)
+{
+	return !e->abstract && e->dev == dev && e->ino == ino;
+}
+
+static bool ent_is_abstract(const struct chan_ent *e, uint64_t netns,
+			    const char *name, size_t len)
+{
+	return e->abstract && e->netns == netns && e->len == len &&
+	       memcmp(e->name, name, len) == 0;
+}
+
+/* The link that points at the entry (for removal), or NULL. */
+static struct chan_ent **find_path(struct chantab *t, uint64_t dev,
+				   uint64_t ino)
+{
+	uint64_t h = hash_path(t, dev, ino);
+	struct chan_ent **pp = &t->buckets[h & (t->nbuckets - 1)];
+
+	for (; *pp; pp = &(*pp)->next)
+		if ((*pp)->hash == h && ent_is_path(*pp, dev, ino))
+			return pp;
+	return NULL;
+}
+
+static struct chan_ent **find_abstract(struct chantab *t, uint64_t netns,
+				       const char *name, size_t len)
+{
+	uint64_t h = hash_abstract(t, netns, name, len);
+	struct chan_ent **pp = &t->buckets[h & (t->nbuckets - 1)];
+
+	for (; *pp; pp = &(*pp)->next)
+		if ((*pp)->hash == h && ent_is_abstract(*pp, netns, name, len))
+			return pp;
+	return NULL;
+}
+
+static void grow(struct chantab *t)
+{
+	size_t n = t->nbuckets * 2;
+	struct chan_ent **b = calloc(n, sizeof(*b));
+
+	/* Out of memory: stay at this size; chains only get longer. */
+	if (!b)
+		return;
+	for (size_t i = 0; i < t->nbuckets; i++) {
+		struct chan_ent *e = t->buckets[i], *next;
+
+		for (; e; e = next) {
+			next = e->next;
+			e->next = b[e->hash & (n - 1)];
+			b[e->hash & (n - 1)] = e;
+		}
+	}
+	free(t->buckets);
+	t->buckets = b;
+	t->nbuckets = n;
+}
+
+static void insert(struct chantab *t, struct chan_ent *e)
+{
+	struct chan_ent **head;
+
+	if (t->count + 1 > t->nbuckets / 4 * 3)
+		grow(t);
+	head = &t->buckets[e->hash & (t->nbuckets - 1)];
+	e->next = *head;
+	*head = e;
+	t->count++;
+}
+
+static void unlink_ent(struct chantab *t, struct chan_ent **pp)
+{
+	struct chan_ent *e = *pp;
+
+	*pp = e->next;
+	free(e);
+	t->count--;
+}
+
+/* --- sock_diag ------------------------------------------------------------ */
+
+static int diag_get(struct chantab *t, uint64_t netns)
+{
+	for (size_t i = 0; i < t->ndiag; i++)
+		if (t->diag[i].netns == netns)
+			return t->diag[i].fd;
+	return -1;
+}
+
+static uint64_t sock_netns(int fd)
+{
+	struct stat st;
+	int ns = ioctl(fd, SIOCGSKNS);
+	uint64_t ino = 0;
+
+	if (ns < 0)
+		return 0;
+	if (fstat(ns, &st) == 0)
+		ino = st.st_ino;
+	close(ns);
+	return ino;
+}
+
+/*
+ * The diag socket for network namespace netns: cached, ours, or made
+ * through process pid (which must be in it: checked, since pids are
+ * reused; pid 0: no process to go through).  Returns the
+ * descriptor (owned by the table) or -errno; -ENOTRECOVERABLE if this
+ * thread could not return to its own namespace.
+ */
+static int diag_open(struct chantab *t, pid_t pid, uint64_t netns)
+{
+	_cleanup_close_ int ns = -1, fd = -1;
+	int cached = diag_get(t, netns);
+	char path[40];
+	struct stat st;
+
+	if (cached >= 0)
+		return cached;
+	if (t->ndiag == t->capdiag) {
+		size_t n = t->capdiag ? t->capdiag * 2 : 4;
+		struct diag_sock *d = realloc(t->diag, n * sizeof(*d));
+
+		if (!d)
+			return -ENOMEM;
+		t->diag = d;
+		t->capdiag = n;
+	}
+	if (netns != t->own_netns) {
+		if (pid <= 0)
+			return -ESRCH;
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+		ns = open(path, O_RDONLY | O_CLOEXEC);
+		if (ns < 0)
+			return errno == ENOENT ? -ESRCH : -errno;
+		if (fstat(ns, &st) < 0)
+			return -errno;
+		if (st.st_ino != netns)
+			return -ESRCH;
+		if (setns(ns, CLONE_NEWNET) < 0)
+			return -errno;
+	}
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (ns >= 0 && setns(t->own_netns_fd, CLONE_NEWNET) < 0)
+		return -ENOTRECOVERABLE;
+	if (fd < 0)
+		return -errno;
+	/* The socket is where we meant it to be (SIOCGSKNS asks the
+	 * socket itself). */
+	if (sock_netns(fd) != netns)
+		return -ESRCH;
+	t->diag[t->ndiag].netns = netns;
+	t->diag[t->ndiag].fd = fd;
+	t->ndiag++;
+	return steal_fd(&fd);
+}
+
+enum diag_verdict {
+	DIAG_MATCH,    /* alive and bound where the entry says */
+	DIAG_MISMATCH, /* that inode is another socket now: stale */
+	DIAG_ABSENT,   /* no such socket in that namespace */
+	DIAG_ERROR,    /* no answer: decide nothing */
+};
+
+/* The kernel reports the file's device as the kernel-internal dev_t
+ * (major << 20 | minor), not stat's encoding. */
+static uint64_t kdev_to_dev(uint32_t kdev)
+{
+	return makedev(kdev >> 20, kdev & 0xfffff);
+}
+
+/* Checks one reply message against e; DIAG_ERROR if it is not ours. */
+static enum diag_verdict check_reply(const struct nlmsghdr *h,
+				     const struct chan_ent *e)
+{
+	const struct unix_diag_msg *m = NLMSG_DATA(h);
+	const struct unix_diag_vfs *vfs = NULL;
+	const struct rtattr *a;
+	const char *name = NULL;
+	size_t namelen = 0;
+	int alen;
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) ||
+	    m->udiag_family != AF_UNIX || m->udiag_ino != e->ci.sock_ino)
+		return DIAG_ERROR;
+	alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
+	a = (const struct rtattr *)((const char *)m + NLMSG_ALIGN(sizeof(*m)));
+	for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+		size_t plen = RTA_PAYLOAD(a);
+
+		if (a->rta_type == UNIX_DIAG_VFS && plen >= sizeof(*vfs))
+			vfs = RTA_DATA(a);
+		else if (a->rta_type == UNIX_DIAG_NAME) {
+			name = RTA_DATA(a);
+			namelen = plen;
+		}
+	}
+	if (e->abstract) {
+		/* The bound address: a NUL, then the name. */
+		if (name && namelen == (size_t)e->len + 1 && name[0] == '\0' &&
+		    memcmp(name + 1, e->name, e->len) == 0)
+			return DIAG_MATCH;
+		return DIAG_MISMATCH;
+	}
+	/* The inode number is only 32 bits wide in the reply. */
+	if (vfs && vfs->udiag_vfs_ino == (uint32_t)e->ino &&
+	    kdev_to_dev(vfs->udiag_vfs_dev) == e->dev)
+		return DIAG_MATCH;
+	return DIAG_MISMATCH;
+}
+
+/* Asks the diag socket fd about e's socket. */
+static enum diag_verdict diag_check(struct chantab *t, int fd,
+				    const struct chan_ent *e)
+{
+	struct {
+		struct nlmsghdr h;
+		struct unix_diag_req r;
+	} req = {0};
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	union {
+		struct nlmsghdr h;
+		char b[8192];
+	} buf;
+
+	if (e->ci.sock_ino == 0 || e->ci.sock_ino > UINT32_MAX)
+		return DIAG_ERROR;
+	req.h.nlmsg_len = sizeof(req);
+	req.h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	req.h.nlmsg_flags = NLM_F_REQUEST;
+	req.h.nlmsg_seq = ++t->seq;
+	req.r.sdiag_family = AF_UNIX;
+	req.r.udiag_ino = (uint32_t)e->ci.sock_ino;
+	req.r.udiag_states = ~0u;
+	req.r.udiag_show = UDIAG_SHOW_VFS | UDIAG_SHOW_NAME;
+	req.r.udiag_cookie[0] = INET_DIAG_NOCOOKIE;
+	req.r.udiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	if (RETRY_EINTR(sendto(fd, &req, sizeof(req), 0,
+			       (struct sockaddr *)&kernel, sizeof(kernel))) < 0)
+		return DIAG_ERROR;
+	/* The kernel answers within sendto: whatever is not there now
+	 * never comes.  Older replies (seq) are skipped. */
+	for (;;) {
+		struct iovec iov = {buf.b, sizeof(buf.b)};
+		struct sockaddr_nl from;
+		struct msghdr mh = {.msg_name = &from,
+				    .msg_namelen = sizeof(from),
+				    .msg_iov = &iov,
+				    .msg_iovlen = 1};
+		ssize_t n = RETRY_EINTR(recvmsg(fd, &mh, MSG_DONTWAIT));
+		const struct nlmsghdr *h = &buf.h;
+		int len;
+
+		if (n <= 0 || (mh.msg_flags & MSG_TRUNC) || from.nl_pid != 0)
+			return DIAG_ERROR;
+		len = (int)n;
+		for (; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+			const struct nlmsgerr *err = NLMSG_DATA(h);
+
+			if (h->nlmsg_seq != req.h.nlmsg_seq)
+				continue;
+			switch (h->nlmsg_type) {
+			case NLMSG_ERROR:
+				if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*err)))
+					return DIAG_ERROR;
+				if (err->error == -ENOENT)
+					return DIAG_ABSENT;
+				if (err->error == 0)
+					continue; /* an ack */
+				return DIAG_ERROR;
+			case NLMSG_DONE:
+				return DIAG_ABSENT;
+			case SOCK_DIAG_BY_FAMILY:
+				return check_reply(h, e);
+			default:
+				continue;
+			}
+		}
+	}
+}
+
+/*
+ * Whether e's socket is alive, asking in namespace netns (through pid if
+ * there is no diag socket for it yet).  authoritative: netns is where the
+ * socket lives, so "absent" is final.  Returns 1 alive, 0 stale, -1
+ * unknown.
+ */
+static int alive_in(struct chantab *t, const struct chan_ent *e, pid_t pid,
+		    uint64_t netns, bool authoritative)
+{
+	int fd = diag_open(t, pid, netns);
+
+	if (fd < 0)
+		return -1;
+	switch (diag_check(t, fd, e)) {
+	case DIAG_MATCH:
+		return 1;
+	case DIAG_MISMATCH:
+		return 0;
+	case DIAG_ABSENT:
+		return authoritative ? 0 : -1;
+	case DIAG_ERROR:
+		break;
+	}
+	return -1;
+}
+
+static uint64_t pid_netns(pid_t pid)
+{
+	char path[40];
+	struct stat st;
+
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	return stat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+/*
+ * Liveness of e for a lookup by pid (0 in gc).  A path socket whose
+ * namespace is not known yet is looked for where pid is, and in ours,
+ * and remembered where found.
+ */
+static int alive(struct chantab *t, struct chan_ent *e, pid_t pid)
+{
+	uint64_t where[2];
+	int v;
+
+	if (e->abstract || e->netns)
+		return alive_in(t, e, pid, e->netns, true);
+	where[0] = pid_netns(pid);
+	where[1] = t->own_netns;
+	for (size_t i = 0; i < ARRAY_SIZE(where); i++) {
+		if (!where[i] || (i == 1 && where[1] == where[0]))
+			continue;
+		v = alive_in(t, e, i == 0 ? pid : 0, where[i], false);
+		if (v == 1)
+			e->netns = where[i];
+		if (v >= 0)
+			return v;
+	}
+	return -1;
+}
+
+/* --- the interface -------------------------------------------------------- */
+
+int chantab_add_path(struct chantab *t, dev_t dev, ino_t ino,
+		     const struct chan_info *ci)
+{
+	struct chan_ent **pp = find_path(t, dev, ino);
+	struct chan_ent *e;
+
+	if (pp) {
+		e = *pp;
+	} else {
+		e = calloc(1, sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		e->hash = hash_path(t, dev, ino);
+		e->dev = dev;
+		e->ino = ino;
+	}
+	e->ci = *ci;
+	/* Find the namespace that holds the socket while its binder is
+	 * surely alive: that is where the binder (or we) are. */
+	e->netns = 0;
+	if (pp == NULL)
+		insert(t, e);
+	alive(t, e, ci->owner);
+	return 0;
+}
+
+int chantab_add_abstract(struct chantab *t, uint64_t netns, const char *name,
+			 size_t len, const struct chan_info *ci)
+{
+	struct chan_ent **pp;
+	struct chan_ent *e;
+
+	if (len == 0 || len > ABSTRACT_MAX)
+		return -EINVAL;
+	pp = find_abstract(t, netns, name, len);
+	if (pp) {
+		e = *pp;
+	} else {
+		e = calloc(1, sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		e->hash = hash_abstract(t, netns, name, len);
+		e->abstract = true;
+		e->netns = netns;
+		e->len = (uint8_t)len;
+		memcpy(e->name, name, len);
+		insert(t, e);
+	}
+	e->ci = *ci;
+	/* Keep a diag socket for the namespace while the binder is there,
+	 * so that gc can check this entry without a process. */
+	diag_open(t, ci->owner, netns);
+	return 0;
+}
+
+/* 0 and *ci if pp's entry is alive; stale ones are removed (-ENOENT). */
+static int settle(struct chantab *t, struct chan_ent **pp, pid_t pid,
+		  struct chan_info *ci)
+{
+	if (!pp)
+		return -ENOENT;
+	if (alive(t, *pp, pid) == 0) {
+		unlink_ent(t, pp);
+		return -ENOENT;
+	}
+	/* Alive, or unknown: keep the type (fail closed). */
+	*ci = (*pp)->ci;
+	return 0;
+}
+
+int chantab_lookup_path(struct chantab *t, pid_t pid, dev_t dev, ino_t ino,
+			struct chan_info *ci)
+{
+	return settle(t, find_path(t, dev, ino), pid, ci);
+}
+
+int chantab_lookup_abstract(struct chantab *t, pid_t pid, uint64_t netns,
+			    const char *name, size_t len, struct chan_info *ci)
+{
+	if (len == 0 || len > ABSTRACT_MAX)
+		return -ENOENT;
+	return settle(t, find_abstract(t, netns, name, len), pid, ci);
+}
+
+size_t chantab_gc(struct chantab *t)
+{
+
+	for (size_t i = 0; i < t->nbuckets; i++) {
+		struct chan_ent **pp = &t->buckets[i];
+
+		while (*pp) {
+			if (alive(t, *pp, 0) == 0) {
+				unlink_ent(t, pp);
+				continue;
+			}
+			pp = &(*pp)->next;
+		}
+	}
+	/* Diag sockets pin their namespace: drop those no entry needs. */
+	for (size_t d = 0; d < t->ndiag;) {
+		bool used = t->diag[d].netns == t->own_netns;
+
+		for (size_t i = 0; !used && i < t->nbuckets; i++)
+			for (struct chan_ent *e = t->buckets[i]; e && !used;
+			     e = e->next)
+				used = e->netns == t->diag[d].netns;
+		if (used) {
+			d++;
+			continue;
+		}
+		close(t->diag[d].fd);
+		t->diag[d] = t->diag[--t->ndiag];
+	}
+	return t->count;
+}

@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Path resolution for a supervised thread, done by the kernel itself:
+ * openat2(2) relative to an O_PATH descriptor of /proc/PID/root with
+ * RESOLVE_IN_ROOT, so that "..", absolute symlinks and mount crossings
+ * behave exactly as they would for that thread (its chroot and mount
+ * namespace included: /proc/PID/root is the root of the namespace it
+ * lives in).  Magic links (/proc/PID/fd/N and friends) are not followed
+ * (RESOLVE_NO_MAGICLINKS): they would take a supervised process to
+ * objects the daemon opened, not ones it can name.
+ *
+ * Relative paths start at the thread's cwd or at the directory behind
+ * the descriptor it passed.  A path that stays beneath that directory is
+ * resolved from it directly (RESOLVE_BENEATH: no string building, no
+ * length limit beyond the thread's own).  One that climbs out of it with
+ * ".." or an absolute symlink (EXDEV) is resolved again in the root,
+ * from the directory's own path as the process sees it; that path is
+ * first checked to lead back to the same directory, so an over-mounted
+ * or moved working directory cannot redirect the lookup.
+ *
+ * The canonical path is what readlink of the resulting descriptor says,
+ * minus the process root's own path: "/a/b" for a thread chrooted at
+ * /srv/jail, not "/srv/jail/a/b".
+ *
+ * Limits:
+ *  - An object whose path from the daemon's root is PATH_MAX or longer has
+ *    no readable path (readlink fails): -ENAMETOOLONG.
+ *  - Climbing out of a relative start needs the start's path plus the
+ *    rest of the path (leading "." and ".." folded) to fit in PATH_MAX.
+ *  - A working directory or dirfd outside the process root (a chroot
+ *    without chdir) cannot be named as the process sees it: paths from it
+ *    that land outside the root are -EACCES.
+ *  - pathres_parent/_full walk with the daemon's credentials (root):
+ *    search permission on the directories on the way is not the
+ *    process's.  The _as forms walk with the process's (proxy.h); when a
+ *    relative path climbs out of its start, that walk goes down from the
+ *    root through the start's ancestors, so it also needs search
+ *    permission on those (stricter than the kernel, never looser).
+ *
+ * Verified by tests/unit/test_pathres.c on 6.18: a chrooted process
+ * (absolute symlinks and ".." stay in the jail; canonical paths are the
+ * jail's), a cwd outside the root, a process in another mount namespace
+ * with a tmpfs we do not see (found through /proc/PID/root, canonical
+ * path as it sees it), thread ids, removed working directories, names
+ * that end in " (deleted)", and paths of PATH_MAX - 1 bytes.
+ */
+#include "pathres.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/util.h"
+
+/* openat2 answers EAGAIN when a concurrent rename or mount could have let
+ * ".." escape; the man page says to retry.  Bounded, so a process that
+ * renames in a loop cannot hold the daemon. */
+#define RESOLVE_RETRIES 16
+
+#define DELETED_SUFFIX " (deleted)"
+
+struct proc_root {
+	int fd;		     /* O_PATH of /proc/PID/root */
+	size_t len;	     /* length of path; 1 for "/" */
+	char path[PATH_MAX]; /* its path from the daemon's root */
+};
+
+static int resolve(int dirfd, const char *path, uint64_t oflags,
+		   uint64_t rflags)
+{
+	struct open_how how = {
+	    .flags = oflags | O_PATH | O_CLOEXEC,
+	    .resolve = rflags | RESOLVE_NO_MAGICLINKS,
+	};
+	int tries = 0;
+
+	for (;;) {
+		long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+
+		if (fd >= 0)
+			return (int)fd;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN || ++tries == RESOLVE_RETRIES)
+			return -errno;
+	}
+}
+
+/* resolve() as the process: the walk is its own (search permission). */
+static int resolve_as(const struct pathres_as *as, int dirfd, const char *path,
+		      uint64_t oflags, uint64_t rflags)
+{
+	int fd, r;
+
+	if (!as)
+		return resolve(dirfd, path, oflags, rflags);
+	r = as->enter(as->ctx);
+	fd = r < 0 ? r : resolve(dirfd, path, oflags, rflags);
+	if (as->leave(as->ctx) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return -ENOTRECOVERABLE;
+	}
+	return fd;
+}
+
+/* readlink of our own descriptor: the object's path from our root. */
+static ssize_t fd_path(int fd, char *buf, size_t size)
+{
+	char link[32];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, size);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	/* Not a path at all (never for a directory or a file we opened by
+	 * path, but do not build a policy name from it). */
+	if (n == 0 || buf[0] != '/')
+		return -EACCES;
+	return n;
+}
+
+static bool ends_deleted(const char *s, size_t n)
+{
+	size_t sl = sizeof(DELETED_SUFFIX) - 1;
+
+	return n >= sl && memcmp(s + n - sl, DELETED_SUFFIX, sl) == 0;
+}
+
+static bool same_file(int a, int b)
+{
+	struct stat sa, sb;
+
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static void root_close(struct proc_root *r)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+}
+
+#define _cleanup_root_ __attribute__((cleanup(root_close)))
+
+static int root_open(pid_t pid, struct proc_root *r)
+{
+	_cleanup_close_ int fd = -1;
+	char link[32];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/root", (int)pid);
+	fd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	n = fd_path(fd, r->path, sizeof(r->path));
+	if (n < 0)
+		return (int)n;
+	if (ends_deleted(r->path, (size_t)n)) {
+		struct stat st;
+
+		/* A root whose directory was removed holds nothing: the
+		 * kernel refuses to create in an unlinked directory.  A
+		 * directory that is merely named "x (deleted)" still has
+		 * links. */
+		if (fstat(fd, &st) < 0)
+			return -errno;
+		if (st.st_nlink == 0)
+			return -ENOENT;
+	}
+	r->len = (size_t)n;
+	r->fd = steal_fd(&fd);
+	return 0;
+}
+
+/*
+ * Turns path (our view, length n, in a PATH_MAX buffer) into the
+ * process's view in place.  -EACCES if it is not under the process root.
+ */
+static ssize_t strip_root(const struct proc_root *r, char *path, size_t n)
+{
+	if (r->len == 1)
+		return (ssize_t)n;
+	if (n < r->len || memcmp(path, r->path, r->len) != 0)
+		return -EACCES;
+	if (n == r->len) {
+		path[0] = '/';
+		path[1] = '\0';
+		return 1;
+	}
+	if (path[r->len] != '/')
+		return -EACCES;
+	memmove(path, path + r->len, n - r->len + 1);
+	return (ssize_t)(n - r->len);
+}
+
+/*
+ * The canonical path of fd as the process sees it, into buf (PATH_MAX).
+ * -ENOENT if the object has been unlinked.
+ */
+static ssize_t canon_of(const struct proc_root *r, int fd, char *buf)
+{
+	_cleanup_close_ int again = -1;
+	ssize_t n;
+
+	n = fd_path(fd, buf, PATH_MAX);
+	if (n < 0)
+		return n;
+	n = strip_root(r, buf, (size_t)n);
+	if (n < 0 || !ends_deleted(buf, (size_t)n))
+		return n;
+	/* d_path marks an unlinked object with this suffix, but a name can
+	 * end with it too: it is genuine if the name leads back here. */
+	again = resolve(r->fd, buf, O_NOFOLLOW,
+			RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+	if (again < 0 || !same_file(again, fd))
+		return -ENOENT;
+	return n;
+}
+
+/* The directory a relative path starts from, as an O_PATH descriptor. */
+static int start_open(pid_t pid, int dirfd)
+{
+	char link[48];
+	int fd;
+
+	if (dirfd == PATHRES_AT_FDCWD)
+		snprintf(link, sizeof(link), "/proc/%d/cwd", (int)pid);
+	else if (dirfd >= 0)
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, dirfd);
+	else
+		return -EBADF;
+	fd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	if (errno != ENOENT)
+		return -errno;
+	/* The root was there a moment ago: a missing cwd means the process
+	 * is exiting, a missing fd is the process's bad descriptor. */
+	return dirfd == PATHRES_AT_FDCWD ? -ESRCH : -EBADF;
+}
+
+/*
+ * Folds leading "." and ".." components of *rest into base (a canonical
+ * directory path of length *blen).  Sound because base names real
+ * directories with no symlinks in it: ".." of each is its dirname, and
+ * ".." of "/" is "/", as for the process at its root.
+ */
+static void fold_dots(char *base, size_t *blen, const char **rest)
+{
+	const char *p = *rest;
+
+	for (;;) {
+		const char *end;
+		size_t clen;
+
+		while (*p == '/')
+			p++;
+		end = strchrnul(p, '/');
+		clen = (size_t)(end - p);
+		if (clen == 1 && p[0] == '.') {
+			p = end;
+		} else if (clen == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash = memrchr(base, '/', *blen);
+
+			/* base is absolute: slash is never NULL. */
+			*blen =
+			    slash && slash != base ? (size_t)(slash - base) : 1;
+			base[*blen] = '\0';
+			p = end;
+		} else {
+			break;
+		}
+	}
+	*rest = p;
+}
+
+/*
+ * A relative path that climbed out of its start directory: resolve it in
+ * the root from the start's own path.
+ */
+static int resolve_via_root(const struct proc_root *r, int start,
+			    const char *path, uint64_t oflags,
+			    const struct pathres_as *as)
+{
+	_cleanup_close_ int check = -1;
+	char full[PATH_MAX];
+	size_t blen, rlen;
+	ssize_t n;
+
+	n = fd_path(start, full, sizeof(full));
+	if (n < 0)
+		return (int)n;
+	n = strip_root(r, full, (size_t)n);
+	if (n < 0)
+		return (int)n;
+	check = resolve(r->fd, full, O_DIRECTORY,
+			RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+	if (check == -ENOENT)
+		return -ENOENT;
+	if (check < 0 || !same_file(check, start))
+		return -EACCES;
+	blen = (size_t)n;
+	fold_dots(full, &blen, &path);
+	rlen = strlen(path);
+	if (blen + 1 + rlen >= sizeof(full))
+		return -ENAMETOOLONG;
+	if (blen > 1 && rlen > 0)
+		full[blen++] = '/';
+	memcpy(full + blen, path, rlen + 1);
+	return resolve_as(as, r->fd, full, oflags, RESOLVE_IN_ROOT);
+}
+
+/* Resolves path for the process: an O_PATH descriptor or -errno. */
+static int resolve_for(pid_t pid, const struct proc_root *r, int dirfd,
+		       const char *path, uint64_t oflags,
+		       const struct pathres_as *as)
+{
+	_cleanup_close_ int start = -1;
+	int fd;
+
+	if (path[0] == '/')
+		return resolve_as(as, r->fd, path, oflags, RESOLVE_IN_ROOT);
+	start = start_open(pid, dirfd);
+	if (start < 0)
+		return start;
+	fd = resolve_as(as, start, path, oflags, RESOLVE_BENEATH);
+	if (fd != -EXDEV)
+		return fd;
+	return resolve_via_root(r, start, path, oflags, as);
+}
+
+static int check_len(const char *path)
+{
+	size_t len = strnlen(path, PATH_MAX);
+
+	if (len == PATH_MAX)
+		return -ENAMETOOLONG;
+	return len == 0 ? -EINVAL : (int)len;
+}
+
+int pathres_parent_as(pid_t pid, int dirfd, const char *path,
+		      const struct pathres_as *as, struct pathres *out)
+{
+	_cleanup_root_ struct proc_root r = {.fd = -1};
+	_cleanup_close_ int fd = -1;
+	char dir[PATH_MAX];
+	const char *name, *slash;
+	size_t nlen, dlen;
+	ssize_t n;
+	int len;
+
+	out->dirfd = -1;
+	len = check_len(path);
+	if (len < 0)
+		return len;
+	if (path[len - 1] == '/')
+		return -EINVAL;
+	slash = memrchr(path, '/', (size_t)len);
+	name = slash ? slash + 1 : path;
+	nlen = (size_t)len - (size_t)(name - path);
+	if ((nlen == 1 && name[0] == '.') ||
+	    (nlen == 2 && name[0] == '.' && name[1] == '.'))
+		return -EINVAL;
+	if (nlen > NAME_MAX)
+		return -ENAMETOOLONG;
+	if (slash) {
+		/* Keep the slash: "/" for "/x", and "a/" must be a
+		 * directory (O_DIRECTORY says so too). */
+		dlen = (size_t)(slash - path) + 1;
+		memcpy(dir, path, dlen);
+		dir[dlen] = '\0';
+	} else {
+		memcpy(dir, ".", 2);
+	}
+
+	n = root_open(pid, &r);
+	if (n < 0)
+		return (int)n;
+	fd = resolve_for(pid, &r, dirfd, dir, O_DIRECTORY, as);
+	if (fd < 0)
+		return fd;
+	n = canon_of(&r, fd, out->canon);
+	if (n < 0)
+		return (int)n;
+	if ((size_t)n + 1 + nlen >= sizeof(out->canon))
+		return -ENAMETOOLONG;
+	if (n > 1)
+		out->canon[n++] = '/';
+	memcpy(out->canon + n, name, nlen + 1);
+	memcpy(out->name, name, nlen + 1);
+	out->dirfd = steal_fd(&fd);
+	return 0;
+}
+
+int pathres_full_as(pid_t pid, int dirfd, const char *path,
+		    const struct pathres_as *as, int *fdp, char *canon,
+		    size_t canonlen)
+{
+	_cleanup_root_ struct proc_root r = {.fd = -1};
+	_cleanup_close_ int fd = -1;
+	char buf[PATH_MAX];
+	ssize_t n;
+
+	*fdp = -1;
+	n = check_len(path);
+	if (n < 0)
+		return (int)n;
+	n = root_open(pid, &r);
+	if (n < 0)
+		return (int)n;
+	fd = resolve_for(pid, &r, dirfd, path, 0, as);
+	if (fd < 0)
+		return fd;
+	n = canon_of(&r, fd, buf);
+	if (n < 0)
+		return (int)n;
+	if ((size_t)n >= canonlen)
+		return -ENAMETOOLONG;
+	memcpy(canon, buf, (size_t)n + 1);
+	*fdp = steal_fd(&fd);
+	return 0;
+}
+
+int pathres_parent(pid_t pid, int dirfd, const char *path, struct pathres *out)
+{
+	return pathres_parent_as(pid, dirfd, path, NULL, out);
+}
+
+int pathres_full(pid_t pid, int dirfd, const char *path, int *fd, char *canon,
+		 size_t canonlen)
+{
+	return pathres_full_as(pid, dirfd, path, NULL, fd, canon, canonlen);
+}
