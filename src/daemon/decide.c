@@ -369,7 +369,8 @@ static void bind_unix(struct call *c, int sock)
 	pr = malloc(sizeof(*pr));
 	if (!pr)
 		return answer_errno(c, ENOMEM);
-	r = pathres_parent(c->tid, PATHRES_AT_FDCWD, u.path, pr);
+	r = proxy_pathres_parent(&c->creds, c->tid, PATHRES_AT_FDCWD, u.path,
+				 pr);
 	if (r < 0) {
 		free(pr);
 		return answer_result(c, r);
@@ -681,7 +682,7 @@ static void do_symlink(struct call *c, bool at)
 		return answer_result(c, r);
 	if (at && dirfd == AT_FDCWD)
 		dirfd = PATHRES_AT_FDCWD;
-	r = pathres_parent(c->tid, dirfd, linkp, pr);
+	r = proxy_pathres_parent(&c->creds, c->tid, dirfd, linkp, pr);
 	if (r < 0)
 		return answer_result(c, r);
 	if (!need(c, AB_PATHSPACE)) {
@@ -726,7 +727,7 @@ static void do_mknod(struct call *c, bool at)
 		return answer_result(c, r);
 	if (at && dirfd == AT_FDCWD)
 		dirfd = PATHRES_AT_FDCWD;
-	r = pathres_parent(c->tid, dirfd, path, pr);
+	r = proxy_pathres_parent(&c->creds, c->tid, dirfd, path, pr);
 	if (r < 0)
 		return answer_result(c, r);
 	r = attach_check(c, pr->canon, pr->canon, strlen(pr->canon), &ct);
@@ -776,8 +777,8 @@ static void do_mount(struct call *c)
 		emit_ability(c, CAP_SYS_ADMIN, false, false, 0, 0, EPERM);
 		return answer_errno(c, EPERM);
 	}
-	r = pathres_full(c->tid, PATHRES_AT_FDCWD, target, &tfd, canon,
-			 PATH_MAX);
+	r = proxy_pathres_full(&c->creds, c->tid, PATHRES_AT_FDCWD, target, &tfd,
+			       canon, PATH_MAX);
 	if (r < 0)
 		return answer_result(c, r);
 	r = attach_check(c, canon, canon, strlen(canon), &ct);
@@ -788,8 +789,8 @@ static void do_mount(struct call *c)
 
 		if (!scanon)
 			return answer_errno(c, ENOMEM);
-		r = pathres_full(c->tid, PATHRES_AT_FDCWD, source, &sfd, scanon,
-				 PATH_MAX);
+		r = proxy_pathres_full(&c->creds, c->tid, PATHRES_AT_FDCWD,
+				       source, &sfd, scanon, PATH_MAX);
 		if (r < 0)
 			return answer_result(c, r);
 	}
@@ -988,4 +989,13 @@ void decide(struct daemon *d, int lfd, const struct seccomp_notif *req,
 out:
 	if (c.pidfd >= 0)
 		close(c.pidfd);
+	if (resp->error == -ENOTRECOVERABLE) {
+		/* this thread could not get its own credentials back: it must
+		 * not decide anything more (typed processes fail closed until
+		 * a new secpold takes over) */
+		log_err("could not restore secpold's credentials after acting for %d: stopping",
+			c.tid);
+		resp->error = -EPERM;
+		d->stopping = true;
+	}
 }

@@ -83,11 +83,13 @@ static void fold_group(struct sema *s, const struct fact *f, size_t n)
 	for (i = 0; i < n; i++) {
 		if (f[i].kind != F_GRANT)
 			continue;
-		memcpy(g->ranges + g->nranges, f[i].ranges,
-		       f[i].nranges * sizeof(*g->ranges));
+		if (f[i].nranges)
+			memcpy(g->ranges + g->nranges, f[i].ranges,
+			       f[i].nranges * sizeof(*g->ranges));
 		g->nranges += f[i].nranges;
-		memcpy(g->named + g->nnamed, f[i].named,
-		       f[i].nnamed * sizeof(*g->named));
+		if (f[i].nnamed)
+			memcpy(g->named + g->nnamed, f[i].named,
+			       f[i].nnamed * sizeof(*g->named));
 		g->nnamed += f[i].nnamed;
 	}
 	g->nranges = sp_ranges_normalize(g->ranges, g->nranges);
