@@ -139,10 +139,25 @@ static void on_cap(struct daemon *d, const struct spb_ev_cap *r)
 
 static void on_hook(struct daemon *d, const struct spb_ev_hook *r)
 {
+	static uint64_t window, in_window, suppressed;
 	struct strbuf sb = STRBUF_INIT;
 	size_t len = r->len < SPB_ADDR_LEN ? r->len : SPB_ADDR_LEN;
+	uint64_t now = now_ns(CLOCK_MONOTONIC) / 1000000000u;
 
 	(void)d;
+	/* a process racing on purpose makes many of these: a few per
+	 * second are logged, the rest counted */
+	if (now != window) {
+		if (suppressed)
+			log_warn("... and %llu more refused unix connects/sends",
+				 (unsigned long long)suppressed);
+		window = now;
+		in_window = suppressed = 0;
+	}
+	if (++in_window > 5) {
+		suppressed++;
+		return;
+	}
 	if (len > 2)
 		sb_escape(&sb, r->addr + 2, len - 2, 0);
 	log_warn("refused a unix %s of task %u (process %u, type %u) to '%s': %s",

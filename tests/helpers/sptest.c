@@ -33,6 +33,7 @@
 #include <linux/io_uring.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,18 +94,30 @@ static void touch(const char *path)
 		close(fd);
 }
 
+static volatile sig_atomic_t stopping;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* Serves until n connections (or datagrams) came or SIGTERM, then prints
+ * how many came. */
 static int serve(const char *a, int n, const char *ready, int type)
 {
 	struct sockaddr_un sun;
 	socklen_t len = make_addr(a, &sun);
 	int s = unix_sock(type), got = 0;
+	struct sigaction sa = {.sa_handler = on_term};
 	char buf[64];
 
+	sigaction(SIGTERM, &sa, NULL); /* no SA_RESTART: accept returns */
 	if (bind(s, (struct sockaddr *)&sun, len) < 0 ||
 	    (type == SOCK_STREAM && listen(s, 128) < 0))
 		return report(-1);
 	touch(ready);
-	while (got < n) {
+	while (got < n && !stopping) {
 		if (type == SOCK_STREAM) {
 			int c = accept(s, NULL, NULL);
 
