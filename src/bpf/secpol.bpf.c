@@ -258,6 +258,8 @@ int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
 		struct spb_task v = *ti;
 
 		type = v.type;
+		v.tgid = child->tgid;
+		v.start_ns = BPF_CORE_READ(child, group_leader, start_boottime);
 		bpf_map_update_elem(&types, &ctid, &v, BPF_ANY);
 	}
 	/* a new process (not a thread) carries its parent's name until it

@@ -21,6 +21,9 @@
 struct spb_task {
 	__u32 type;
 	__u32 flags;
+	__u32 tgid;     /* the process the task belongs to */
+	__u32 pad;
+	__u64 start_ns; /* its start (CLOCK_BOOTTIME): pid reuse guard */
 };
 
 /* Event records in the ring buffer */

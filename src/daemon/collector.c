@@ -229,6 +229,8 @@ static size_t copy_types(int from, int to)
 	size_t n = 0;
 
 	while (bpf_map_get_next_key(from, prev, &next) == 0) {
+		/* an older map may have a shorter value: the rest stays 0 */
+		memset(&v, 0, sizeof(v));
 		if (bpf_map_lookup_elem(from, &next, &v) == 0 &&
 		    bpf_map_update_elem(to, &next, &v, BPF_ANY) == 0)
 			n++;
@@ -419,9 +421,14 @@ int collector_drain(struct collector *c)
 }
 
 int collector_set_type(struct collector *c, pid_t tid, uint32_t type,
-		       uint32_t flags)
+		       uint32_t flags, pid_t tgid, uint64_t start_ns)
 {
-	struct spb_task v = {.type = type, .flags = flags};
+	struct spb_task v = {
+		.type = type,
+		.flags = flags,
+		.tgid = (__u32)tgid,
+		.start_ns = start_ns,
+	};
 	__u32 key = (__u32)tid;
 
 	if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.types), &key, &v,

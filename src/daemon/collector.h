@@ -53,8 +53,9 @@ int collector_fd(const struct collector *c);
 /* Drains every record; returns how many. */
 int collector_drain(struct collector *c);
 
+/* Types task tid of process tgid, started at start_ns (CLOCK_BOOTTIME). */
 int collector_set_type(struct collector *c, pid_t tid, uint32_t type,
-		       uint32_t flags);
+		       uint32_t flags, pid_t tgid, uint64_t start_ns);
 /* 0 and *t, or -ENOENT for an untyped task. */
 int collector_get_type(struct collector *c, pid_t tid, struct spb_task *t);
 int collector_count_typed(struct collector *c, uint32_t *n);

@@ -172,9 +172,14 @@ static int retype_process(struct daemon *d, pid_t pid, uint32_t type,
 {
 	char path[64];
 	struct dirent *de;
+	uint64_t start;
+	pid_t tgid, ppid;
 	DIR *dir;
 	int r = 0;
 
+	r = proc_task_ids(pid, &tgid, &ppid, &start);
+	if (r < 0)
+		return r;
 	snprintf(path, sizeof(path), "/proc/%d/task", pid);
 	dir = opendir(path);
 	if (!dir)
@@ -186,7 +191,8 @@ static int retype_process(struct daemon *d, pid_t pid, uint32_t type,
 			continue;
 		if (strnum_u64(de->d_name, 10, 1, INT32_MAX, &tid) < 0)
 			continue;
-		r = collector_set_type(d->col, (pid_t)tid, type, flags);
+		r = collector_set_type(d->col, (pid_t)tid, type, flags, pid,
+				       start);
 		if (r < 0)
 			break;
 	}
@@ -257,7 +263,7 @@ static void do_assign(struct daemon *d, struct client *cl, struct ctl_msg *m)
 					  "only root may start processes under a type");
 		/* a fresh tree: the child will install a filter and
 		 * register it; until its exec it has no name of its own */
-		r = collector_set_type(d->col, tgid, type, 0);
+		r = collector_set_type(d->col, tgid, type, 0, tgid, start);
 		if (r < 0)
 			return (void)fail(cl, m, r, "cannot record the type: %s",
 					  strerror(-r));
@@ -360,8 +366,11 @@ static void do_register(struct daemon *d, struct client *cl, struct ctl_msg *m)
 	 * no type: take the registrant's word for it (root, untyped) */
 	if (collector_get_type(d->col, (pid_t)rg.root_pid, &t) < 0 && d->policy &&
 	    rg.type < sp_policy_type_count(d->policy))
-		collector_set_type(d->col, (pid_t)rg.root_pid, rg.type,
-				   (rg.flags & CTL_RG_AGAIN) ? SPB_TASK_NAMED : 0);
+		if (proc_task_ids((pid_t)rg.root_pid, &tgid, &ppid, &start) == 0)
+			collector_set_type(d->col, (pid_t)rg.root_pid, rg.type,
+					   (rg.flags & CTL_RG_AGAIN) ?
+						   SPB_TASK_NAMED : 0,
+					   tgid, start);
 	r = supervise_add(d, fd, (pid_t)rg.root_pid, rg.type);
 	if (r < 0) {
 		close(fd);

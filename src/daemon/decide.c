@@ -114,8 +114,13 @@ static void base_event(struct call *c, struct sp_event *e, uint16_t kind)
 static void emit_ability(struct call *c, uint16_t ability, bool allowed,
 			 bool has_value, uint64_t lo, uint64_t hi, int err)
 {
-	struct sp_event *e = malloc(sizeof(*e));
+	struct sp_event *e;
 
+	/* nobody is watching: naming the process would cost more than the
+	 * decision */
+	if (!bus_count(c->d->bus))
+		return;
+	e = malloc(sizeof(*e));
 	if (!e)
 		return;
 	base_event(c, e, EV_ABILITY);
@@ -135,8 +140,11 @@ static void emit_path(struct call *c, uint16_t kind, const char *path,
 		      size_t len, bool ok, enum ev_reason reason,
 		      uint32_t chan_type, int err)
 {
-	struct sp_event *e = malloc(sizeof(*e));
+	struct sp_event *e;
 
+	if (!bus_count(c->d->bus))
+		return;
+	e = malloc(sizeof(*e));
 	if (!e)
 		return;
 	base_event(c, e, kind);
@@ -882,11 +890,6 @@ void decide(struct daemon *d, int lfd, const struct seccomp_notif *req,
 	/* kernel records first (exec names, capability checks), so events
 	 * reach monitors in the order they happened */
 	collector_drain(d->col);
-	r = proc_task_ids(c.tid, &c.pid, &ppid, &c.start_ns);
-	if (r < 0) {
-		answer_errno(&c, ESRCH);
-		return;
-	}
 	/* every supervised task has a type; if it has none (the map lost
 	 * it), refuse rather than guess */
 	if (collector_get_type(d->col, c.tid, &t) < 0 || !d->policy ||
@@ -899,6 +902,12 @@ void decide(struct daemon *d, int lfd, const struct seccomp_notif *req,
 		return;
 	}
 	c.type = t.type;
+	c.pid = (pid_t)t.tgid;
+	c.start_ns = t.start_ns;
+	if (!c.pid && proc_task_ids(c.tid, &c.pid, &ppid, &c.start_ns) < 0) {
+		answer_errno(&c, ESRCH);
+		return;
+	}
 	r = proc_creds_read(c.tid, &c.creds);
 	if (r < 0) {
 		answer_errno(&c, r == -ESRCH || r == -ENOENT ? ESRCH : EPERM);
