@@ -74,6 +74,8 @@ int main(int argc, char **argv)
 	FILE *logf = NULL;
 
 	log_init(argv[0]);
+	/* getopt's own messages then name the program as ours do */
+	argv[0] = (char *)log_prog();
 	while ((c = getopt_long(argc, argv, "fi:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':

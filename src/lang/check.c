@@ -205,7 +205,9 @@ static void check_rules(struct sema *s)
 		 * attribute produces the same site twice: not a duplicate */
 		if (a->loc.file == b->loc.file && a->loc.off == b->loc.off)
 			continue;
-		if (a->newtype == b->newtype) {
+		/* no relabel means the subject's own type */
+		if ((a->newtype == SPB_NO_TYPE ? a->type : a->newtype) ==
+		    (b->newtype == SPB_NO_TYPE ? b->type : b->newtype)) {
 			diag_warning(s->diags, &b->loc,
 				     "duplicate %s rule for type '%s' and path '%s'",
 				     op, s->types[b->type].name,

@@ -108,6 +108,19 @@ void diag_add(struct diags *d, enum diag_sev sev, const struct loc *loc,
 	d->n++;
 }
 
+/* Bytes of a source line shown around the place: a diagnostic in a huge
+ * line (a megabyte word, a file of NULs) stays short. */
+#define EXCERPT_BEFORE 80
+#define EXCERPT_AFTER 120
+
+/* Start of a UTF-8 character at or before p (not before lo). */
+static size_t char_start(const char *t, size_t p, size_t lo)
+{
+	while (p > lo && ((unsigned char)t[p] & 0xc0) == 0x80)
+		p--;
+	return p;
+}
+
 /* Prints the source line holding loc and a caret line under it.  Bytes
  * that the escaper rewrites take as many columns in the caret line as
  * their escaped form, and tabs stay tabs, so the caret lines up. */
@@ -116,50 +129,64 @@ static void print_excerpt(const struct source *src, const struct loc *loc,
 {
 	struct strbuf line = STRBUF_INIT, mark = STRBUF_INIT;
 	size_t start = loc->off, end = loc->off, i, k, w;
+	bool cut_start = false, cut_end = false;
 
 	if (loc->off > src->len)
 		return;
-	while (start > 0 && src->text[start - 1] != '\n')
+	while (start > 0 && src->text[start - 1] != '\n' &&
+	       loc->off - start < EXCERPT_BEFORE)
 		start--;
-	while (end < src->len && src->text[end] != '\n')
+	if (start > 0 && src->text[start - 1] != '\n') {
+		start = char_start(src->text, start, 0);
+		cut_start = true;
+	}
+	while (end < src->len && src->text[end] != '\n' &&
+	       end - loc->off < EXCERPT_AFTER)
 		end++;
-	for (i = start; i < end; i++) {
-		size_t before = line.len;
-		char c = src->text[i];
-		bool in_span = i >= loc->off && i < loc->off + (loc->len ? loc->len : 1);
-		bool past = i >= loc->off + (loc->len ? loc->len : 1);
+	if (end < src->len && src->text[end] != '\n') {
+		end = char_start(src->text, end, loc->off);
+		cut_end = true;
+	}
+	if (cut_start) {
+		sb_puts(&line, "...");
+		sb_puts(&mark, "   ");
+	}
+	for (i = start; i < end;) {
+		size_t before = line.len, n = 1, span = loc->len ? loc->len : 1;
+		unsigned char c = (unsigned char)src->text[i];
+		bool first = i == loc->off;
+		bool in_span = i >= loc->off && i < loc->off + span;
+		bool past = i >= loc->off + span;
+		unsigned cp;
 
 		if (c == '\t') {
 			sb_putc(&line, '\t');
 			if (!past)
-				sb_putc(&mark, in_span ? (i == loc->off ? '^' : '~') : '\t');
+				sb_putc(&mark, in_span ? (first ? '^' : '~') : '\t');
+			i++;
 			continue;
 		}
 		if (c == '\r' && i + 1 == end)
 			break;
-		sb_escape(&line, &c, 1, ESC_KEEP_SPACE);
-		/* keep multi-byte UTF-8 together: treat continuation bytes
-		 * as part of the previous column */
-		if ((unsigned char)c >= 0x80) {
-			unsigned cp;
-			size_t n = utf8_seq_len((const unsigned char *)src->text + i,
-						end - i, &cp);
-
-			if (n > 1) {
-				line.len = before;
-				line.buf[before] = '\0';
-				sb_escape(&line, src->text + i, n, ESC_KEEP_SPACE);
-				i += n - 1;
-			}
+		/* a well-formed multi-byte character is one column */
+		if (c >= 0x80) {
+			n = utf8_seq_len((const unsigned char *)src->text + i,
+					 end - i, &cp);
+			if (n == 0)
+				n = 1;
 		}
+		sb_escape(&line, src->text + i, n, ESC_KEEP_SPACE);
 		w = line.len - before;
-		if (w > 1 && (unsigned char)c >= 0x80 && line.buf[before] != '\\')
-			w = 1; /* printable multi-byte character: one column */
+		if (n > 1 && line.buf[before] != '\\')
+			w = 1;
 		for (k = 0; k < w && !past; k++)
-			sb_putc(&mark, in_span ? (i == loc->off && k == 0 ? '^' : '~') : ' ');
+			sb_putc(&mark, in_span ? (first && k == 0 ? '^' : '~') : ' ');
+		i += n;
 	}
-	if (loc->off == end)
+	if (loc->off == end && !cut_end)
 		sb_putc(&mark, '^'); /* at end of line or file */
+	if (cut_end)
+		sb_puts(&line, "...");
 	fprintf(out, "%5u | %s\n      | %s\n", loc->line, sb_str(&line),
 		sb_str(&mark));
 	sb_free(&line);

@@ -36,6 +36,7 @@
 
 #include "common/strnum.h"
 #include "lexer.h"
+#include "policy/format.h"
 #include "suggest.h"
 
 struct parser {
@@ -129,6 +130,23 @@ static bool expect(struct parser *p, enum tok_kind k, const char *what)
 	return false;
 }
 
+/*
+ * The ';' that ends a statement.  When it is missing and the next line
+ * starts a new statement, the statement is kept (one error, not a
+ * cascade of "unknown type" errors for what it declared).
+ */
+static bool expect_semi(struct parser *p, const struct loc *start,
+			const char *what)
+{
+	if (p->tok.kind == T_SEMI) {
+		next(p);
+		return true;
+	}
+	unexpected(p, what);
+	return is_statement_keyword(&p->tok) &&
+	       (p->tok.loc.line > start->line || p->tok.loc.file != start->file);
+}
+
 static struct name take_name(struct parser *p)
 {
 	struct name n = {
@@ -150,8 +168,23 @@ static bool check_decl_name(struct parser *p, const struct name *n,
 	const char *q;
 	size_t i;
 
-	if (is_identifier(n->s, n->len))
+	if (is_identifier(n->s, n->len)) {
+		if (n->len > SPB_MAX_NAME) {
+			diag_error(p->diags, &n->loc,
+				   "%s name is %zu bytes long; at most %u are allowed",
+				   what, n->len, SPB_MAX_NAME);
+			return false;
+		}
+		/* `self` always means the subject: a type of that name could
+		 * never be named */
+		if (n->self) {
+			diag_error(p->diags, &n->loc,
+				   "'%s' is reserved (it means the subject itself) and cannot be a %s name",
+				   diag_quote(p->diags, n->s, n->len), what);
+			return false;
+		}
 		return true;
+	}
 	q = diag_quote(p->diags, n->s, n->len);
 	if (isdigit((unsigned char)n->s[0])) {
 		diag_error(p->diags, &n->loc,
@@ -457,7 +490,7 @@ static bool parse_allow(struct parser *p, struct stmt *st)
 			unexpected(p, "'ability' or 'channel'");
 		return false;
 	}
-	return expect(p, T_SEMI, "';' to end the allow statement");
+	return expect_semi(p, &st->loc, "';' to end the allow statement");
 }
 
 static bool parse_attach(struct parser *p, struct stmt *st)
@@ -510,9 +543,10 @@ static bool parse_attach(struct parser *p, struct stmt *st)
 			return false;
 		}
 	}
-	return expect(p, T_SEMI, st->kind == S_ALLOW_LINK ?
-					 "';' to end the allow_link statement" :
-					 "';' (or one channel type) after the paths");
+	return expect_semi(p, &st->loc,
+			   st->kind == S_ALLOW_LINK ?
+				   "';' to end the allow_link statement" :
+				   "';' (or one channel type) after the paths");
 }
 
 static bool parse_type(struct parser *p, struct stmt *st)
@@ -544,7 +578,7 @@ static bool parse_type(struct parser *p, struct stmt *st)
 			return false;
 		}
 	}
-	return expect(p, T_SEMI, "';' or ',' after the type name");
+	return expect_semi(p, &st->loc, "';' or ',' after the type name");
 }
 
 static bool parse_decl(struct parser *p, struct stmt *st, const char *what)
@@ -558,7 +592,7 @@ static bool parse_decl(struct parser *p, struct stmt *st, const char *what)
 	    !check_decl_name(p, &st->u.decl,
 			     st->kind == S_RANGE ? "range" : "attribute"))
 		return false;
-	return expect(p, T_SEMI, "';'");
+	return expect_semi(p, &st->loc, "';'");
 }
 
 static bool parse_derive(struct parser *p, struct stmt *st)
@@ -579,7 +613,7 @@ static bool parse_derive(struct parser *p, struct stmt *st)
 	}
 	if (!check_decl_name(p, &st->u.derive.name, "derivation"))
 		return false;
-	return expect(p, T_SEMI, "';' to end derive_type");
+	return expect_semi(p, &st->loc, "';' to end derive_type");
 }
 
 static bool is_statement_keyword(const struct token *t)

@@ -270,8 +270,10 @@ static void unknown_type(struct sema *s, const struct name *n,
 			   q(s, n->s, n->len), best);
 	else
 		diag_error(s->diags, &n->loc,
-			   "unknown %s '%s' (declare it with 'type %s;')", what,
-			   q(s, n->s, n->len), q(s, n->s, n->len));
+			   "unknown %s '%s' (declare it with '%s %s;')", what,
+			   q(s, n->s, n->len),
+			   strcmp(what, "attribute") == 0 ? "attribute" : "type",
+			   q(s, n->s, n->len));
 }
 
 static void link_attrs(struct sema *s, const struct stmt *st)
@@ -356,11 +358,20 @@ static bool resolve_name(struct sema *s, const struct name *n, bool allow_attr,
 	return true;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Subjects as a set: a type named twice (directly and through an
+ * attribute) gets each rule once. */
 static bool resolve_subjects(struct sema *s, const struct name_list *l,
 			     struct idlist *out)
 {
 	bool ok = true;
-	size_t i;
+	size_t i, n;
 
 	for (i = 0; i < l->n; i++) {
 		if (l->v[i].self) {
@@ -370,6 +381,13 @@ static bool resolve_subjects(struct sema *s, const struct name_list *l,
 			continue;
 		}
 		ok &= resolve_name(s, &l->v[i], true, "type", out);
+	}
+	if (out->n > 1) {
+		qsort(out->v, out->n, sizeof(*out->v), cmp_id);
+		for (i = 1, n = 1; i < out->n; i++)
+			if (out->v[i] != out->v[n - 1])
+				out->v[n++] = out->v[i];
+		out->n = n;
 	}
 	return ok;
 }
@@ -571,9 +589,9 @@ static bool resolve_value(struct sema *s, const struct item *it,
 	}
 	if (strmap_get(&s->names, v->name.s, v->name.len, &r)) {
 		diag_error(s->diags, &v->name.loc,
-			   "%s takes numbers or named ranges; '%s' is a %s",
+			   "%s takes numbers or named ranges; '%s' is %s",
 			   abname, q(s, v->name.s, v->name.len),
-			   r & SYM_ATTR ? "an attribute" : "type");
+			   r & SYM_ATTR ? "an attribute" : "a type");
 		return false;
 	}
 	{

@@ -363,6 +363,8 @@ int main(int argc, char **argv)
 	pid_t pid;
 
 	log_init(argv[0]);
+	/* getopt's own messages then name the program as ours do */
+	argv[0] = (char *)log_prog();
 	while ((c = getopt_long(argc, argv, "+T:u:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'T':

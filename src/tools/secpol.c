@@ -58,6 +58,11 @@ static int parse_filter(const char *arg, unsigned *what)
 
 	if (!copy)
 		return -ENOMEM;
+	if (!*arg) {
+		free(copy);
+		log_err("empty filter (use abilities, attach, link, derive, attributes or all)");
+		return -EINVAL;
+	}
 	*what = 0;
 	for (tok = strtok_r(copy, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
@@ -201,6 +206,8 @@ int main(int argc, char **argv)
 	int c, r;
 
 	log_init(argv[0]);
+	/* getopt's own messages then name the program as ours do */
+	argv[0] = (char *)log_prog();
 	while ((c = getopt_long(argc, argv, "cdvpi:f:t:a:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -253,10 +260,14 @@ int main(int argc, char **argv)
 	}
 	r = sp_policy_load_file(input, &p, err, sizeof(err));
 	if (r < 0) {
-		if (r == -ENOENT)
+		/* only a file we could read can be an invalid policy; read
+		 * errors already name the file */
+		if (r == -EINVAL || r == -EPROTO || r == -ENOTSUP)
+			log_err("%s: invalid policy: %s", input, err);
+		else if (r == -ENOENT)
 			log_err("%s: no such file", input);
 		else
-			log_err("%s: invalid policy: %s", input, err);
+			log_err("cannot read %s", err);
 		return 1;
 	}
 	if (type_name) {
@@ -277,15 +288,27 @@ int main(int argc, char **argv)
 		}
 	}
 	if (ab_name && sp_policy_ability_lookup(p, ab_name, &dump.only_ability) < 0) {
-		log_err("unknown ability '%s'", ab_name);
+		const struct ability_info *a;
+		struct suggester sg;
+		size_t i;
+
+		suggester_init(&sg, ab_name, strlen(ab_name), true);
+		for (i = 0; (a = ability_nth(i)); i++)
+			suggester_add(&sg, a->name);
+		if (suggester_best(&sg))
+			log_err("unknown ability '%s'; did you mean '%s'?",
+				ab_name, suggester_best(&sg));
+		else
+			log_err("unknown ability '%s'", ab_name);
 		sp_policy_free(p);
 		return 1;
 	}
 	if (opt_v)
-		printf("%s: valid policy 0x%08x, %s, %u types\n", input,
+		printf("%s: valid policy 0x%08x, %s, %u type%s\n", input,
 		       sp_policy_id(p),
 		       sp_policy_mutable(p) ? "mutable" : "immutable",
-		       sp_policy_type_count(p));
+		       sp_policy_type_count(p),
+		       sp_policy_type_count(p) == 1 ? "" : "s");
 	if (opt_d)
 		sp_policy_dump_structure(p, &sb);
 	/* a filter asks for the contents even with -v or -d */

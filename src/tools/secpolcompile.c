@@ -51,6 +51,8 @@ int main(int argc, char **argv)
 	int c, r, status = 1;
 
 	log_init(argv[0]);
+	/* getopt's own messages then name the program as ours do */
+	argv[0] = (char *)log_prog();
 	while ((c = getopt_long(argc, argv, "mo:p:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -111,7 +113,9 @@ int main(int argc, char **argv)
 		else
 			r = read_file(path, LEX_MAX_FILE, &text, &len);
 		if (r == -EFBIG) {
-			log_err("%s: larger than %u bytes", path, LEX_MAX_FILE);
+			log_err("%s: larger than %u bytes",
+				strcmp(path, "-") == 0 ? "<stdin>" : path,
+				LEX_MAX_FILE);
 			goto out;
 		}
 		if (r < 0) {

@@ -263,6 +263,8 @@ int main(int argc, char **argv)
 	int sock, r, status = 1;
 
 	log_init(argv[0]);
+	/* getopt's own messages then name the program as ours do */
+	argv[0] = (char *)log_prog();
 	if (!o || !m || !e) {
 		log_err("out of memory");
 		return 1;

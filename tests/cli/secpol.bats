@@ -224,7 +224,7 @@ type fs_user_t (2)
 }
 
 @test "secpol -a: unknown abilities" {
-	secpol_err 1 "secpol: error: unknown ability 'pathspce'" -a pathspce -i fx.bin
+	secpol_err 1 "secpol: error: unknown ability 'pathspce'; did you mean 'pathspace'?" -a pathspce -i fx.bin
 	secpol_err 1 "secpol: error: unknown ability 'vendor/other'" -a vendor/other -i fx.bin
 	# a QNX ability without a Linux meaning is in no policy
 	secpol_err 1 "secpol: error: unknown ability 'rsrcdbmgr'" -a rsrcdbmgr -i fx.bin

@@ -255,7 +255,7 @@ type a_t (1)
 	expect_text "$stderr" "secpolcompile: error: max.sp: larger than 16777216 bytes"
 	run --separate-stderr "$SECPOLCOMPILE" -o out.bin - <max.sp
 	expect_status 1
-	expect_text "$stderr" "secpolcompile: error: -: larger than 16777216 bytes"
+	expect_text "$stderr" "secpolcompile: error: <stdin>: larger than 16777216 bytes"
 	[ ! -e out.bin ]
 }
 

@@ -176,12 +176,14 @@ static void test_missing_semicolon_one_error(void **state)
 	struct parsed *p = parse("type a\ntype b;\ntype c;");
 
 	(void)state;
-	/* one error, and b and c still declared */
+	/* one error, and a, b and c all declared: the ';' was all that was
+	 * missing before the next line's statement */
 	assert_int_equal(p->diags.errors, 1);
 	assert_non_null(strstr(first_error(p), "expected ';'"));
 	assert_int_equal(p->diags.v[0].loc.line, 2);
-	assert_int_equal(p->ast.n, 2);
-	assert_name(&p->ast.stmts[0].u.type.name, "b");
+	assert_int_equal(p->ast.n, 3);
+	assert_name(&p->ast.stmts[0].u.type.name, "a");
+	assert_name(&p->ast.stmts[1].u.type.name, "b");
 	done(p);
 }
 
