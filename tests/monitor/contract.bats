@@ -13,7 +13,13 @@ allow_link default /...;
 type app_t;
 type ln_t;
 allow_link ln_t @T@/ok/...;
-allow_attach ln_t @T@/ok/...;'
+allow_attach ln_t @T@/ok/...;
+# device nodes under @T@/ok: with and without the capability
+type dev_t;
+allow dev_t self:ability mknod;
+allow_attach dev_t @T@/ok/...;
+type nodev_t;
+allow_attach nodev_t @T@/ok/...;'
 
 setup_file() {
 	[ -z "$(why_skip)" ] || return 0
@@ -239,4 +245,41 @@ for i in range(4000):
 	# the supervised process did not wait for the stopped monitor: 4000
 	# supervised calls take well under 20 s even under sanitizers
 	[ $(((t1 - t0) / 1000000)) -lt 20000 ] || die "took $(((t1 - t0) / 1000000)) ms"
+}
+
+@test "--json: a lost-events object carries the time of the loss" {
+	mon_start slow -aprs --json --queue 64
+	kill -STOP "$(cat "$T/mon/slow.pid")"
+	local before
+	before=$(date -u +%Y-%m-%dT%H:%M)
+	"$ON" -T ln_t "$PYTHON" -c "import os
+for i in range(4000):
+    os.symlink('/x', '$T/ok/many'); os.unlink('$T/ok/many')"
+	kill -CONT "$(cat "$T/mon/slow.pid")"
+	mark slow
+	mon_stop slow
+	local lost
+	lost=$(mon_raw slow | grep -F '"kind":"lost"' | head -n1)
+	[ -n "$lost" ] || die "no lost-events object"
+	# the time of the loss (this minute or the next), not the epoch
+	grep -qE "\"time\":\"(${before}|$(date -u +%Y-%m-%dT%H:%M))" <<<"$lost" ||
+		die "the lost-events object has the wrong time: $lost"
+}
+
+@test "capability checks the kernel makes while secpold acts for a process are the process's" {
+	# secpold creates device nodes itself, with the process's effective
+	# capabilities: the kernel's CAP_MKNOD check happens in secpold's
+	# thread, but it is the process's need (or lack)
+	mon_start m -as
+	"$ON" -T dev_t "$(probe withcap)" mknod-chr "$T/ok/null1" >/dev/null
+	run "$ON" -T nodev_t "$(probe nocap)" mknod-chr "$T/ok/null2"
+	expect_text "$output" EPERM
+	mark m
+	mon_stop m
+	[ -c "$T/ok/null1" ] || die "the device node was not created"
+	expect_text "$(mon_lines m)" "\
+info: $BIN/withcap (pid:N) type dev_t uses ability PATHSPACE as root
+info: $BIN/withcap (pid:N) type dev_t uses ability MKNOD as root
+info: $BIN/nocap (pid:N) type nodev_t uses ability PATHSPACE as root
+error: $BIN/nocap (pid:N) type nodev_t lacks ability MKNOD as root"
 }
