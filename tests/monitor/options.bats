@@ -241,15 +241,18 @@ secpolmonitor: warning: -S vendor/nothere: not a custom ability of the running p
 secpolmonitor: warning: -S setuid: not a custom ability of the running policy"
 }
 
-@test "-o file: created only once subscribed, written line by line while running" {
+@test "-o file: no subscription, no file; a file that cannot be created, a clear error" {
 	# no daemon: no subscription, no file
 	SECPOL_RUNDIR=$T/none run --separate-stderr "$MONITOR" -o "$T/never.out"
-	expect_status 1
 	[ ! -e "$T/never.out" ] || die "-o created the file without a subscription"
+	expect_status 1
 	# a file in a missing directory: a clear error
 	run --separate-stderr "$MONITOR" -o "$T/missing/x.out"
 	expect_status 1
 	expect_text "$stderr" "secpolmonitor: error: cannot open $T/missing/x.out: No such file or directory"
+}
+
+@test "-o file: created only once subscribed, written line by line while running" {
 	# as soon as the file exists, events are caught; each line is in the
 	# file while the monitor runs
 	mon_start o -a
