@@ -86,6 +86,7 @@ struct chantab {
 	int own_netns_fd; /* to return to after entering another */
 	uint64_t own_netns;
 	uint32_t seq;
+	size_t gc_bucket; /* where the incremental gc goes on */
 };
 
 /* --- SipHash-2-4 ---------------------------------------------------------- */
@@ -562,6 +563,12 @@ static int alive(struct chantab *t, struct chan_ent *e, pid_t pid)
 int chantab_add_path(struct chantab *t, dev_t dev, ino_t ino,
 		     const struct chan_info *ci)
 {
+	return chantab_add_path_ns(t, dev, ino, 0, ci);
+}
+
+int chantab_add_path_ns(struct chantab *t, dev_t dev, ino_t ino,
+			uint64_t netns, const struct chan_info *ci)
+{
 	struct chan_ent **pp = find_path(t, dev, ino);
 	struct chan_ent *e;
 
@@ -576,12 +583,15 @@ int chantab_add_path(struct chantab *t, dev_t dev, ino_t ino,
 		e->ino = ino;
 	}
 	e->ci = *ci;
-	/* Find the namespace that holds the socket while its binder is
-	 * surely alive: that is where the binder (or we) are. */
-	e->netns = 0;
+	e->netns = netns;
 	if (pp == NULL)
 		insert(t, e);
-	alive(t, e, ci->owner);
+	/* Unknown: find the namespace that holds the socket while its
+	 * binder is surely alive: that is where the binder (or we) are. */
+	if (!netns)
+		alive(t, e, ci->owner);
+	else
+		diag_open(t, ci->owner, netns);
 	return 0;
 }
 
@@ -643,21 +653,9 @@ int chantab_lookup_abstract(struct chantab *t, pid_t pid, uint64_t netns,
 	return settle(t, find_abstract(t, netns, name, len), pid, ci);
 }
 
-size_t chantab_gc(struct chantab *t)
+/* Diag sockets pin their namespace: drop those no entry needs. */
+static void prune_diag(struct chantab *t)
 {
-
-	for (size_t i = 0; i < t->nbuckets; i++) {
-		struct chan_ent **pp = &t->buckets[i];
-
-		while (*pp) {
-			if (alive(t, *pp, 0) == 0) {
-				unlink_ent(t, pp);
-				continue;
-			}
-			pp = &(*pp)->next;
-		}
-	}
-	/* Diag sockets pin their namespace: drop those no entry needs. */
 	for (size_t d = 0; d < t->ndiag;) {
 		bool used = t->diag[d].netns == t->own_netns;
 
@@ -672,5 +670,46 @@ size_t chantab_gc(struct chantab *t)
 		close(t->diag[d].fd);
 		t->diag[d] = t->diag[--t->ndiag];
 	}
+}
+
+/* Checks the entries of the next buckets, at least budget entries (or
+ * all of them), so that the daemon's loop never stalls on a big table.
+ * Returns true when the sweep came round to the start again. */
+static bool gc_some(struct chantab *t, size_t budget)
+{
+	size_t checked = 0;
+
+	while (checked < budget) {
+		struct chan_ent **pp;
+
+		if (t->gc_bucket >= t->nbuckets) {
+			t->gc_bucket = 0;
+			prune_diag(t);
+			return true;
+		}
+		pp = &t->buckets[t->gc_bucket++];
+		while (*pp) {
+			checked++;
+			if (alive(t, *pp, 0) == 0) {
+				unlink_ent(t, pp);
+				continue;
+			}
+			pp = &(*pp)->next;
+		}
+	}
+	return false;
+}
+
+size_t chantab_gc_step(struct chantab *t, size_t budget)
+{
+	gc_some(t, budget ? budget : 1);
+	return t->count;
+}
+
+size_t chantab_gc(struct chantab *t)
+{
+	t->gc_bucket = 0;
+	while (!gc_some(t, SIZE_MAX))
+		;
 	return t->count;
 }

@@ -36,6 +36,10 @@ int chantab_add_path(struct chantab *t, dev_t dev, ino_t ino,
 		     const struct chan_info *ci);
 int chantab_add_abstract(struct chantab *t, uint64_t netns, const char *name,
 			 size_t len, const struct chan_info *ci);
+/* The same for a path socket whose network namespace (inode) is known,
+ * e.g. from the socket itself: no query needed to learn it. */
+int chantab_add_path_ns(struct chantab *t, dev_t dev, ino_t ino,
+			uint64_t netns, const struct chan_info *ci);
 
 /*
  * The channel at a socket file / abstract name: 0 and *ci filled if the
@@ -52,6 +56,9 @@ int chantab_lookup_abstract(struct chantab *t, pid_t pid, uint64_t netns,
 			    const char *name, size_t len, struct chan_info *ci);
 /* Drops entries whose socket is gone; returns how many remain. */
 size_t chantab_gc(struct chantab *t);
+/* The same, a little at a time: checks about budget entries from where
+ * the last step stopped. */
+size_t chantab_gc_step(struct chantab *t, size_t budget);
 size_t chantab_size(const struct chantab *t);
 
 #endif

@@ -25,7 +25,7 @@
 #include "proxy.h"
 
 #define TICK_MS 50        /* drain the ring buffer at least this often */
-#define GC_TICKS 100      /* forget dead channels every 5 s */
+#define GC_BUDGET 8       /* channel checks per tick: never a stall */
 #define POLICY_COPY "policy.bin"
 
 int daemon_watch(struct daemon *d, struct watch *w, uint32_t events)
@@ -183,8 +183,8 @@ static void on_timer(struct daemon *d, struct watch *w, uint32_t events)
 	if (read(w->fd, &n, sizeof(n)) < 0)
 		return;
 	drain(d);
-	if (++d->ticks % GC_TICKS == 0)
-		chantab_gc(d->chans);
+	d->ticks++;
+	chantab_gc_step(d->chans, GC_BUDGET);
 }
 
 /* Another secpold answering on our socket? */

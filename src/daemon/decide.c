@@ -57,7 +57,8 @@ struct call {
 	uint64_t start_ns;
 	uint32_t type;
 	enum sp_domain dom;
-	struct proc_creds creds;
+	struct proc_creds creds; /* ids always; the rest once full_creds() */
+	bool full;
 	int pidfd;
 };
 
@@ -179,11 +180,9 @@ static bool need_value(struct call *c, uint16_t ability, uint64_t v)
 
 /* ---- the process's descriptors and memory -------------------------- */
 
-/* A copy of descriptor fd of the calling thread (its own table). */
-static int take_fd(struct call *c, int fd)
+/* A pidfd of the calling thread (of its process before 6.9). */
+static int call_pidfd(struct call *c)
 {
-	int r;
-
 	if (c->pidfd < 0) {
 		c->pidfd = (int)syscall(SYS_pidfd_open, c->tid, PIDFD_THREAD);
 		if (c->pidfd < 0 && errno == EINVAL) /* kernels before 6.9 */
@@ -191,8 +190,33 @@ static int take_fd(struct call *c, int fd)
 		if (c->pidfd < 0)
 			return -errno;
 	}
-	r = (int)syscall(SYS_pidfd_getfd, c->pidfd, fd, 0);
+	return c->pidfd;
+}
+
+/* A copy of descriptor fd of the calling thread (its own table). */
+static int take_fd(struct call *c, int fd)
+{
+	int p = call_pidfd(c), r;
+
+	if (p < 0)
+		return p;
+	r = (int)syscall(SYS_pidfd_getfd, p, fd, 0);
 	return r < 0 ? -errno : r;
+}
+
+/* Everything proxy.c needs to act as the process (groups, capabilities,
+ * umask): read only for the calls secpold performs itself, because it
+ * costs several microseconds. */
+static int full_creds(struct call *c)
+{
+	int r;
+
+	if (c->full)
+		return 0;
+	r = proc_creds_read(c->tid, &c->creds);
+	if (r == 0)
+		c->full = true;
+	return r;
 }
 
 static int sock_int_opt(int sock, int opt)
@@ -374,6 +398,9 @@ static void bind_unix(struct call *c, int sock)
 		return answer_result(c, 0);
 	}
 
+	r = full_creds(c);
+	if (r < 0)
+		return answer_result(c, r);
 	pr = malloc(sizeof(*pr));
 	if (!pr)
 		return answer_errno(c, ENOMEM);
@@ -392,7 +419,8 @@ static void bind_unix(struct call *c, int sock)
 	if (r == 0) {
 		ci.type = ct;
 		if (fstatat(dirfd, pr->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-			chantab_add_path(c->d->chans, st.st_dev, st.st_ino, &ci);
+			chantab_add_path_ns(c->d->chans, st.st_dev, st.st_ino,
+					    sock_netns(sock), &ci);
 		emit_path(c, EV_ATTACH, pr->canon, strlen(pr->canon), true,
 			  EV_R_NONE, ct, 0);
 	}
@@ -690,6 +718,9 @@ static void do_symlink(struct call *c, bool at)
 		return answer_result(c, r);
 	if (at && dirfd == AT_FDCWD)
 		dirfd = PATHRES_AT_FDCWD;
+	r = full_creds(c);
+	if (r < 0)
+		return answer_result(c, r);
 	r = proxy_pathres_parent(&c->creds, c->tid, dirfd, linkp, pr);
 	if (r < 0)
 		return answer_result(c, r);
@@ -735,6 +766,9 @@ static void do_mknod(struct call *c, bool at)
 		return answer_result(c, r);
 	if (at && dirfd == AT_FDCWD)
 		dirfd = PATHRES_AT_FDCWD;
+	r = full_creds(c);
+	if (r < 0)
+		return answer_result(c, r);
 	r = proxy_pathres_parent(&c->creds, c->tid, dirfd, path, pr);
 	if (r < 0)
 		return answer_result(c, r);
@@ -778,6 +812,8 @@ static void do_mount(struct call *c)
 			return answer_errno(c, ENOMEM);
 		r = read_path(c, c->req->data.args[4], data, 4096);
 	}
+	if (r == 0)
+		r = full_creds(c);
 	if (r < 0)
 		return answer_result(c, r);
 	/* the kernel would check CAP_SYS_ADMIN first; say so in its words */
@@ -869,6 +905,31 @@ static void side_door(struct call *c, uint16_t ability, int err)
 	answer_continue(c);
 }
 
+/* The thread's user and group ids, cheaply: PIDFD_GET_INFO (6.13) on its
+ * pidfd, else /proc. */
+static int read_ids(struct call *c)
+{
+	struct {
+		__u64 mask, cgroupid;
+		__u32 pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid;
+		__u32 fsuid, fsgid;
+		__s32 exit_code;
+		__u32 coredump_mask, spare;
+	} info = {.mask = 1ull << 1 /* PIDFD_INFO_CREDS */};
+	int p = call_pidfd(c);
+
+	if (p >= 0 &&
+	    ioctl(p, _IOWR(0xFF, 11, info) /* PIDFD_GET_INFO */, &info) == 0 &&
+	    (info.mask & (1ull << 1))) {
+		c->creds.uid = info.ruid, c->creds.euid = info.euid;
+		c->creds.suid = info.suid, c->creds.fsuid = info.fsuid;
+		c->creds.gid = info.rgid, c->creds.egid = info.egid;
+		c->creds.sgid = info.sgid, c->creds.fsgid = info.fsgid;
+		return 0;
+	}
+	return full_creds(c);
+}
+
 /* ---- entry --------------------------------------------------------- */
 
 void decide(struct daemon *d, int lfd, const struct seccomp_notif *req,
@@ -908,10 +969,10 @@ void decide(struct daemon *d, int lfd, const struct seccomp_notif *req,
 		answer_errno(&c, ESRCH);
 		return;
 	}
-	r = proc_creds_read(c.tid, &c.creds);
+	r = read_ids(&c);
 	if (r < 0) {
 		answer_errno(&c, r == -ESRCH || r == -ENOENT ? ESRCH : EPERM);
-		return;
+		goto out;
 	}
 	c.dom = c.creds.euid == 0 ? SP_ROOT : SP_NONROOT;
 
