@@ -23,7 +23,13 @@
  *   sptest bind-port PORT           bind a TCP socket on 127.0.0.1:PORT
  *   sptest setuid UID | setgid GID  setresuid/setresgid to the id
  *   sptest alloc-exec               allocate memory, then exec /bin/true
- *   sptest caps                     print CapEff
+ *   sptest caps                     print the Cap* lines of /proc/self/status
+ *   sptest chown PATH UID GID       chown(2)
+ *   sptest self-connect PATH|@NAME  bind and listen, then connect to that
+ *                                   same socket from the same process
+ *   sptest listen-loop PATH|@NAME N bind once, then listen() N times;
+ *                                   prints "ok=K err=E last=ERRNAME"
+ *   sptest listen-for PATH|@NAME S  the same for S seconds instead
  *   sptest race-bind GOOD BAD N     a thread flips the path while the
  *   sptest race-symlink GOOD BAD N  other binds/links/connects N times;
  *   sptest race-connect GOOD BAD N  prints "ok=K" (successful calls)
@@ -45,6 +51,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
+#include <time.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <unistd.h>
@@ -237,6 +244,40 @@ static int alloc_exec(void)
 	return report(-1);
 }
 
+static long num(const char *s);
+
+/* Many supervised calls in a row: listen() on a bound socket again and
+ * again (each one is decided by secpold). */
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int listen_loop(const char *a, long n, double secs)
+{
+	struct sockaddr_un sun;
+	long i, ok = 0, err = 0;
+	int s = unix_sock(SOCK_STREAM), last = 0;
+	double end = now_s() + secs;
+
+	if (bind(s, (struct sockaddr *)&sun, make_addr(a, &sun)) < 0)
+		return report(-1);
+	for (i = 0; n ? i < n : now_s() < end; i++) {
+		if (listen(s, 1) == 0) {
+			ok++;
+		} else {
+			err++;
+			last = errno;
+		}
+	}
+	printf("ok=%ld err=%ld last=%s\n", ok, err,
+	       last ? (strerrorname_np(last) ? strerrorname_np(last) : "E?") : "none");
+	return err ? 1 : 0;
+}
+
 static long num(const char *s)
 {
 	char *end;
@@ -342,6 +383,22 @@ int main(int argc, char **argv)
 				fputs(line, stdout);
 		return 0;
 	}
+	if (argc == 5 && !strcmp(op, "chown"))
+		return report(chown(argv[2], (uid_t)num(argv[3]), (gid_t)num(argv[4])));
+	if (argc == 3 && !strcmp(op, "self-connect")) {
+		socklen_t len = make_addr(argv[2], &sun);
+		int c;
+
+		s = unix_sock(SOCK_STREAM);
+		if (bind(s, (struct sockaddr *)&sun, len) < 0 || listen(s, 1) < 0)
+			return report(-1);
+		c = unix_sock(SOCK_STREAM);
+		return report(connect(c, (struct sockaddr *)&sun, len));
+	}
+	if (argc == 4 && !strcmp(op, "listen-loop"))
+		return listen_loop(argv[2], num(argv[3]), 0);
+	if (argc == 4 && !strcmp(op, "listen-for"))
+		return listen_loop(argv[2], 0, (double)num(argv[3]));
 	if (argc == 5 && !strncmp(op, "race-", 5))
 		return race(op, argv[2], argv[3], num(argv[4]));
 	fprintf(stderr, "usage: sptest OP ARGS (see the comment in sptest.c)\n");
