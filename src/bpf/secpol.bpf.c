@@ -45,6 +45,14 @@ struct {
 	__type(value, struct spb_task);
 } types SEC(".maps");
 
+/* secpold's channel table, pinned with the types (see secpol_bpf.h) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct spb_chan_key);
+	__type(value, struct spb_chan_val);
+} channels SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
@@ -167,26 +175,44 @@ int BPF_PROG(cap_capable, const struct cred *cred, struct user_namespace *target
 	struct spb_ev_cap *e;
 	struct mm_struct *mm;
 	__u32 tid, tgid, flags = 0, type = 0, euid;
-	__u64 id, now, start;
+	__u64 id, now, start, exec_id;
+	bool proxied = false;
 
 	if (!cfg.monitoring)
 		return 0;
 	id = bpf_get_current_pid_tgid();
 	tid = (__u32)id;
 	tgid = id >> 32;
-	if (tgid == cfg.daemon_tgid)
-		return 0;
 	task = bpf_get_current_task_btf();
-	if (task->flags & PF_KTHREAD)
-		return 0;
-	ti = bpf_map_lookup_elem(&types, &tid);
-	if (ti) {
-		type = ti->type;
-		flags |= SPB_CAP_TYPED;
-		if (ti->flags & SPB_TASK_NAMED)
-			flags |= SPB_CAP_NAMED;
+	if (tgid == cfg.daemon_tgid) {
+		/* secpold's own checks are not reported, except those it
+		 * makes while it acts as a supervised process */
+		if (!cfg.proxy_tgid || tid != cfg.daemon_tgid)
+			return 0;
+		proxied = true;
+		tgid = cfg.proxy_tgid;
+		tid = cfg.proxy_tid;
+		type = cfg.proxy_type;
+		start = cfg.proxy_start_ns;
+		exec_id = 0;
+		flags |= SPB_CAP_TYPED | SPB_CAP_NAMED;
 	} else {
-		flags |= SPB_CAP_NAMED;
+		if (task->flags & PF_KTHREAD)
+			return 0;
+		ti = bpf_map_lookup_elem(&types, &tid);
+		if (ti) {
+			type = ti->type;
+			flags |= SPB_CAP_TYPED;
+			if (ti->flags & SPB_TASK_NAMED)
+				flags |= SPB_CAP_NAMED;
+		} else {
+			flags |= SPB_CAP_NAMED;
+		}
+		/* read with a helper: a plain load would be merged with the
+		 * one from cfg above, which the verifier refuses (one
+		 * instruction, two kinds of pointer) */
+		start = BPF_CORE_READ(task, group_leader, start_boottime);
+		exec_id = BPF_CORE_READ(task, self_exec_id);
 	}
 	if (noaudit(ctx))
 		flags |= SPB_CAP_NOAUDIT;
@@ -194,14 +220,13 @@ int BPF_PROG(cap_capable, const struct cred *cred, struct user_namespace *target
 		flags |= SPB_CAP_OWN_CRED;
 	euid = cred->euid.val;
 	now = bpf_ktime_get_boot_ns();
-	start = task->group_leader->start_boottime;
 	if (cfg.late_ns && now - start > cfg.late_ns)
 		flags |= SPB_CAP_LATE;
 
 	if (!cfg.report_repeats) {
 		struct spb_dedup_key k = {
 			.start_ns = start,
-			.exec_id = task->self_exec_id,
+			.exec_id = exec_id,
 			.tgid = tgid,
 			.gen = cfg.dedup_gen,
 			.cap = cap,
@@ -226,6 +251,9 @@ int BPF_PROG(cap_capable, const struct cred *cred, struct user_namespace *target
 		return 0;
 	}
 	fill_hdr(&e->h, SPB_EV_CAP, task, type);
+	e->h.tid = tid;
+	e->h.tgid = tgid;
+	e->h.start_ns = start;
 	e->cap = cap;
 	e->ret = ret;
 	e->flags = flags;
@@ -234,13 +262,16 @@ int BPF_PROG(cap_capable, const struct cred *cred, struct user_namespace *target
 	e->euid = euid;
 	e->gid = cred->gid.val;
 	e->egid = cred->egid.val;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->comm[0] = 0;
 	e->exe[0] = 0;
-	mm = task->mm;
-	if (mm)
-		bpf_probe_read_kernel_str(e->exe, sizeof(e->exe),
-					  BPF_CORE_READ(mm, exe_file, f_path.dentry,
-							d_name.name));
+	if (!proxied) {
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
+		mm = task->mm;
+		if (mm)
+			bpf_probe_read_kernel_str(e->exe, sizeof(e->exe),
+						  BPF_CORE_READ(mm, exe_file, f_path.dentry,
+								d_name.name));
+	}
 	count(SPB_STAT_CAP_EVENTS);
 	submit(e);
 	return 0;

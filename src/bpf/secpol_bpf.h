@@ -122,6 +122,28 @@ struct spb_dedup_key {
 	__u8 own, pad[7];
 };
 
+/*
+ * The channel table, kept by secpold in a pinned map so that a restarted
+ * secpold still knows the type of every channel bound before (the BPF
+ * programs do not use it).  kind 1: a path socket, a = device, b = inode;
+ * kind 2: an abstract name in network namespace a.
+ */
+struct spb_chan_key {
+	__u8 kind;
+	__u8 len; /* abstract: name bytes */
+	__u8 pad[6];
+	__u64 a, b;
+	__u8 name[SPB_SUN_PATH_LEN];
+};
+
+struct spb_chan_val {
+	__u32 type;
+	__u32 owner;
+	__u64 owner_start;
+	__u64 sock_ino;
+	__u64 netns; /* path sockets: where the socket lives (0: unknown) */
+};
+
 struct spb_addr_range {
 	__u64 start, end;
 };
@@ -134,7 +156,13 @@ struct spb_config {
 	__u32 daemon_tgid;     /* our own checks are not reported */
 	__u64 late_ns;         /* 0: no "late" re-reporting */
 	__u32 wakeup_bytes;    /* wake the consumer past this much data */
+	/* While secpold acts for a process (proxy.c), its own capability
+	 * checks are that process's: report them as such. */
+	__u32 proxy_tgid;      /* 0: not acting for anyone */
+	__u32 proxy_tid;
+	__u32 proxy_type;
 	__u32 pad;
+	__u64 proxy_start_ns;
 };
 
 /* Per-CPU counters (index) */

@@ -112,6 +112,17 @@ enum {
 	CTL_RG_AGAIN = 1 << 0, /* re-registration after a daemon restart */
 };
 
+/*
+ * A CTL_REGISTER may pass a memfd (at least sizeof this) that secpold
+ * maps: it records the notification it has received and the one it has
+ * answered.  If secpold dies between the two, the registrant (`on`) can
+ * refuse that call, which would otherwise wait for an answer forever.
+ */
+struct ctl_listener_state {
+	uint64_t received;
+	uint64_t answered;
+};
+
 /* ctl_subscribe.kinds: bit (1 << ev_kind) for each kind wanted */
 /* ctl_subscribe.flags */
 enum {

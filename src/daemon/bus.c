@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -91,6 +92,9 @@ struct subscriber *bus_subscribe(struct bus *b, int fd,
 	s->qcap = f->queue ? f->queue : BUS_DEFAULT_QUEUE;
 	if (s->qcap > BUS_MAX_QUEUE)
 		s->qcap = BUS_MAX_QUEUE;
+	/* room for an event and the notice of what was lost before it */
+	if (s->qcap < BUS_MIN_QUEUE)
+		s->qcap = BUS_MIN_QUEUE;
 	s->q = calloc(s->qcap, sizeof(*s->q));
 	if (names_len) {
 		s->names = malloc(names_len);
@@ -137,6 +141,18 @@ int bus_fd(const struct subscriber *s)
 	return s->fd;
 }
 
+/* The "N events lost" notice, stamped now. */
+static size_t lost_notice(uint64_t n, char *buf)
+{
+	struct sp_event lost = {.kind = EV_LOST, .lo = n,
+				.obj_type = SPB_NO_TYPE, .syscall = -1};
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	lost.time_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return ev_encode(&lost, buf);
+}
+
 static bool enqueue(struct subscriber *s, uint16_t type, const void *data,
 		    size_t len, int fd)
 {
@@ -150,7 +166,8 @@ static bool enqueue(struct subscriber *s, uint16_t type, const void *data,
 	m->type = type;
 	m->len = len;
 	m->fd = fd >= 0 ? dup(fd) : -1;
-	memcpy(m->data, data, len);
+	if (len)
+		memcpy(m->data, data, len);
 	s->q[(s->qhead + s->qlen) % s->qcap] = m;
 	s->qlen++;
 	return true;
@@ -297,10 +314,7 @@ static void offer(struct subscriber *s, const struct sp_event *e)
 		return;
 	/* report losses before the next event that fits */
 	if (s->lost_pending && s->qlen + 1 < s->qcap) {
-		struct sp_event lost = {.kind = EV_LOST, .lo = s->lost_pending,
-					.obj_type = SPB_NO_TYPE, .syscall = -1};
-
-		len = ev_encode(&lost, buf);
+		len = lost_notice(s->lost_pending, buf);
 		if (enqueue(s, CTL_EVENT, buf, len, -1))
 			s->lost_pending = 0;
 	}
@@ -356,10 +370,8 @@ int bus_flush(struct subscriber *s)
 		s->qlen--;
 	}
 	if (s->lost_pending) {
-		struct sp_event lost = {.kind = EV_LOST, .lo = s->lost_pending,
-					.obj_type = SPB_NO_TYPE, .syscall = -1};
 		char buf[EV_WIRE_MAX];
-		size_t len = ev_encode(&lost, buf);
+		size_t len = lost_notice(s->lost_pending, buf);
 
 		if (enqueue(s, CTL_EVENT, buf, len, -1)) {
 			s->lost_pending = 0;

@@ -21,6 +21,7 @@ struct subscriber;
 
 #define BUS_DEFAULT_QUEUE 4096 /* events per monitor */
 #define BUS_MAX_QUEUE 65536
+#define BUS_MIN_QUEUE 16
 
 struct bus *bus_new(void);
 void bus_free(struct bus *b);

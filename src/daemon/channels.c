@@ -51,7 +51,11 @@
 #include <unistd.h>
 
 #include <linux/sockios.h>
+#include <linux/types.h>
 
+#include <bpf/bpf.h>
+
+#include "bpf/secpol_bpf.h"
 #include "common/util.h"
 
 #define ABSTRACT_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
@@ -87,6 +91,7 @@ struct chantab {
 	uint64_t own_netns;
 	uint32_t seq;
 	size_t gc_bucket; /* where the incremental gc goes on */
+	int store_fd;     /* BPF map mirroring the table, or -1 */
 };
 
 /* --- SipHash-2-4 ---------------------------------------------------------- */
@@ -172,6 +177,7 @@ struct chantab *chantab_new(void)
 		sizeof(t->key) &&
 	    getrandom(t->key, sizeof(t->key), 0) != sizeof(t->key))
 		return NULL;
+	t->store_fd = -1;
 	t->nbuckets = INITIAL_BUCKETS;
 	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
 	if (!t->buckets)
@@ -284,10 +290,54 @@ static void insert(struct chantab *t, struct chan_ent *e)
 	t->count++;
 }
 
+static void store_key(const struct chan_ent *e, struct spb_chan_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->kind = e->abstract ? 2 : 1;
+	if (e->abstract) {
+		k->a = e->netns;
+		k->len = e->len;
+		memcpy(k->name, e->name, e->len);
+	} else {
+		k->a = e->dev;
+		k->b = e->ino;
+	}
+}
+
+/* Mirrors an entry into the pinned map (best effort: a full map only
+ * costs the knowledge after a restart). */
+static void store_put(struct chantab *t, const struct chan_ent *e)
+{
+	struct spb_chan_key k;
+	struct spb_chan_val v = {
+		.type = e->ci.type,
+		.owner = (__u32)e->ci.owner,
+		.owner_start = e->ci.owner_start,
+		.sock_ino = e->ci.sock_ino,
+		.netns = e->netns,
+	};
+
+	if (t->store_fd < 0)
+		return;
+	store_key(e, &k);
+	bpf_map_update_elem(t->store_fd, &k, &v, BPF_ANY);
+}
+
+static void store_del(struct chantab *t, const struct chan_ent *e)
+{
+	struct spb_chan_key k;
+
+	if (t->store_fd < 0)
+		return;
+	store_key(e, &k);
+	bpf_map_delete_elem(t->store_fd, &k);
+}
+
 static void unlink_ent(struct chantab *t, struct chan_ent **pp)
 {
 	struct chan_ent *e = *pp;
 
+	store_del(t, e);
 	*pp = e->next;
 	free(e);
 	t->count--;
@@ -592,6 +642,7 @@ int chantab_add_path_ns(struct chantab *t, dev_t dev, ino_t ino,
 		alive(t, e, ci->owner);
 	else
 		diag_open(t, ci->owner, netns);
+	store_put(t, e);
 	return 0;
 }
 
@@ -621,6 +672,7 @@ int chantab_add_abstract(struct chantab *t, uint64_t netns, const char *name,
 	/* Keep a diag socket for the namespace while the binder is there,
 	 * so that gc can check this entry without a process. */
 	diag_open(t, ci->owner, netns);
+	store_put(t, e);
 	return 0;
 }
 
@@ -651,6 +703,37 @@ int chantab_lookup_abstract(struct chantab *t, pid_t pid, uint64_t netns,
 	if (len == 0 || len > ABSTRACT_MAX)
 		return -ENOENT;
 	return settle(t, find_abstract(t, netns, name, len), pid, ci);
+}
+
+size_t chantab_persist(struct chantab *t, int map_fd)
+{
+	struct spb_chan_key k, next, *prev = NULL;
+	struct spb_chan_val v;
+	size_t n = 0;
+
+	t->store_fd = -1; /* loading must not write back */
+	while (bpf_map_get_next_key(map_fd, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(map_fd, &k, &v) < 0)
+			continue;
+		struct chan_info ci = {
+			.type = v.type,
+			.owner = (pid_t)v.owner,
+			.owner_start = v.owner_start,
+			.sock_ino = v.sock_ino,
+		};
+
+		if (k.kind == 1 &&
+		    chantab_add_path_ns(t, k.a, k.b, v.netns, &ci) == 0)
+			n++;
+		else if (k.kind == 2 && k.len && k.len <= ABSTRACT_MAX &&
+			 chantab_add_abstract(t, k.a, (const char *)k.name,
+					      k.len, &ci) == 0)
+			n++;
+	}
+	t->store_fd = map_fd;
+	return n;
 }
 
 /* Diag sockets pin their namespace: drop those no entry needs. */

@@ -54,6 +54,15 @@ int chantab_lookup_path(struct chantab *t, pid_t pid, dev_t dev, ino_t ino,
 			struct chan_info *ci);
 int chantab_lookup_abstract(struct chantab *t, pid_t pid, uint64_t netns,
 			    const char *name, size_t len, struct chan_info *ci);
+/*
+ * Keeps a copy of the table in a BPF hash map (struct spb_chan_key ->
+ * struct spb_chan_val, pinned by the collector) from now on, after
+ * loading what it already holds: a restarted secpold knows the channels
+ * bound before it (stale ones are found by lookups and gc as usual).
+ * Returns how many entries were loaded.
+ */
+size_t chantab_persist(struct chantab *t, int map_fd);
+
 /* Drops entries whose socket is gone; returns how many remain. */
 size_t chantab_gc(struct chantab *t);
 /* The same, a little at a time: checks about budget entries from where

@@ -194,17 +194,18 @@ static int on_record(void *ctx, void *data, size_t len)
 static int libbpf_log(enum libbpf_print_level level, const char *fmt,
 		      va_list ap)
 {
-	char buf[1024];
-	size_t n;
+	char *buf = NULL, *line, *save = NULL;
 
 	if (level == LIBBPF_DEBUG)
 		return 0;
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	n = strlen(buf);
-	if (n && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	log_msg(level == LIBBPF_WARN ? LOGL_WARN : LOGL_INFO, "libbpf: %s",
-		buf);
+	/* a verifier log is one long message: print all of it, by line */
+	if (vasprintf(&buf, fmt, ap) < 0)
+		return 0;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		log_msg(level == LIBBPF_WARN ? LOGL_WARN : LOGL_INFO, "%s",
+			line);
+	free(buf);
 	return 0;
 }
 
@@ -245,10 +246,10 @@ int collector_start(struct collector **out, const struct collector_opts *o,
 {
 	struct spb_addr_range ranges[SPB_NOAUDIT_RANGES];
 	struct collector *c = calloc(1, sizeof(*c));
-	_cleanup_close_ int old_types = -1, cg = -1;
-	char path[PATH_MAX];
+	_cleanup_close_ int old_types = -1, old_chans = -1, cg = -1;
+	char path[PATH_MAX], chpath[PATH_MAX];
 	unsigned nranges, i;
-	bool reused = false;
+	bool reused = false, chans_reused = false;
 	int r;
 
 	if (!c) {
@@ -291,6 +292,11 @@ int collector_start(struct collector **out, const struct collector_opts *o,
 	if (old_types >= 0 &&
 	    bpf_map__reuse_fd(c->skel->maps.types, old_types) == 0)
 		reused = true;
+	pin_path(c, "channels", chpath, sizeof(chpath));
+	old_chans = bpf_obj_get(chpath);
+	if (old_chans >= 0 &&
+	    bpf_map__reuse_fd(c->skel->maps.channels, old_chans) == 0)
+		chans_reused = true;
 
 	r = secpol_bpf__load(c->skel);
 	if (r < 0) {
@@ -350,6 +356,15 @@ int collector_start(struct collector **out, const struct collector_opts *o,
 		if (bpf_map__pin(c->skel->maps.types, path) < 0)
 			c->caps.pinned = false;
 	}
+	if (!chans_reused) {
+		/* a previous table that could not be reused as is is lost:
+		 * its channels count as untyped until rebound (logged) */
+		if (old_chans >= 0)
+			log_warn("the channel table of the previous secpold has another layout: its channels are forgotten");
+		unlink(chpath);
+		if (bpf_map__pin(c->skel->maps.channels, chpath) < 0)
+			c->caps.pinned = false;
+	}
 	repin(c, c->l_fork, "fork");
 	repin(c, c->l_exec, "exec");
 	repin(c, c->l_exit, "exit");
@@ -374,7 +389,8 @@ fail:
 
 void collector_stop(struct collector *c, bool keep_types)
 {
-	static const char *const pins[] = {"types", "fork", "exec", "exit"};
+	static const char *const pins[] = {"types", "channels", "fork", "exec",
+					   "exit"};
 	char path[PATH_MAX];
 	size_t i;
 
@@ -459,6 +475,11 @@ int collector_count_typed(struct collector *c, uint32_t *n)
 	return 0;
 }
 
+int collector_channels_fd(const struct collector *c)
+{
+	return bpf_map__fd(c->skel->maps.channels);
+}
+
 int collector_set_ticket(struct collector *c, pid_t tid,
 			 const struct spb_ticket *t)
 {
@@ -487,6 +508,22 @@ void collector_configure(struct collector *c, bool monitoring, bool repeats,
 	if (new_generation)
 		cfg->dedup_gen++;
 	cfg->monitoring = monitoring;
+}
+
+void collector_act_as(struct collector *c, pid_t tgid, pid_t tid,
+		      uint32_t type, uint64_t start_ns)
+{
+	struct spb_config *cfg = &c->skel->bss->cfg;
+
+	/* the other fields first: the program reads them once it sees a
+	 * process; a compiler barrier keeps the stores in order */
+	cfg->proxy_tgid = 0;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	cfg->proxy_tid = (__u32)tid;
+	cfg->proxy_type = type;
+	cfg->proxy_start_ns = start_ns;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	cfg->proxy_tgid = (__u32)tgid;
 }
 
 uint64_t collector_lost(struct collector *c)

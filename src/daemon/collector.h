@@ -59,6 +59,8 @@ int collector_set_type(struct collector *c, pid_t tid, uint32_t type,
 /* 0 and *t, or -ENOENT for an untyped task. */
 int collector_get_type(struct collector *c, pid_t tid, struct spb_task *t);
 int collector_count_typed(struct collector *c, uint32_t *n);
+/* The pinned map holding the channel table (channels.c keeps it). */
+int collector_channels_fd(const struct collector *c);
 int collector_set_ticket(struct collector *c, pid_t tid,
 			 const struct spb_ticket *t);
 void collector_clear_ticket(struct collector *c, pid_t tid);
@@ -66,6 +68,11 @@ void collector_clear_ticket(struct collector *c, pid_t tid);
 /* Monitoring settings (see struct spb_config). */
 void collector_configure(struct collector *c, bool monitoring, bool repeats,
 			 uint64_t late_ns, bool new_generation);
+/* From now until collector_act_as(c, 0, ...), capability checks of
+ * secpold's thread are reported as those of task tid of process tgid
+ * (type, started at start_ns): secpold is acting for it. */
+void collector_act_as(struct collector *c, pid_t tgid, pid_t tid,
+		      uint32_t type, uint64_t start_ns);
 /* Events the kernel dropped because the ring was full, in total. */
 uint64_t collector_lost(struct collector *c);
 

@@ -301,7 +301,8 @@ static void do_assign(struct daemon *d, struct client *cl, struct ctl_msg *m)
 					  "type %s may not start processes of type %s (it lacks settypeid:%s)",
 					  sp_policy_type_name(d->policy, (uint32_t)ctype),
 					  name, name);
-		r = retype_process(d, (pid_t)a.pid, type, SPB_TASK_NAMED);
+		/* like a new tree: no name of its own until it execs */
+		r = retype_process(d, (pid_t)a.pid, type, 0);
 		if (r < 0)
 			return (void)fail(cl, m, r, "cannot retype process %u: %s",
 					  a.pid, strerror(-r));
@@ -371,7 +372,7 @@ static void do_register(struct daemon *d, struct client *cl, struct ctl_msg *m)
 					   (rg.flags & CTL_RG_AGAIN) ?
 						   SPB_TASK_NAMED : 0,
 					   tgid, start);
-	r = supervise_add(d, fd, (pid_t)rg.root_pid, rg.type);
+	r = supervise_add(d, fd, (pid_t)rg.root_pid, rg.type, m->fd);
 	if (r < 0) {
 		close(fd);
 		return (void)fail(cl, m, r, "cannot supervise: %s", strerror(-r));

@@ -187,6 +187,28 @@ static void on_timer(struct daemon *d, struct watch *w, uint32_t events)
 	chantab_gc_step(d->chans, GC_BUDGET);
 }
 
+/* Ports below this need net_bind_service (a sysctl, 1024 by default). */
+static uint16_t unprivileged_port_start(void)
+{
+	char buf[32];
+	uint64_t v;
+	ssize_t n;
+	int fd = open("/proc/sys/net/ipv4/ip_unprivileged_port_start",
+		      O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 1024;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 1024;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (strnum_u64(buf, 10, 0, 65535, &v) < 0)
+		return 1024;
+	return (uint16_t)v;
+}
+
 /* Another secpold answering on our socket? */
 static pid_t running_instance(const struct daemon *d)
 {
@@ -362,6 +384,7 @@ int daemon_init(struct daemon *d, const struct daemon_opts *o, char *err,
 	const struct collector_caps *caps;
 	char pid[32];
 	pid_t other;
+	size_t n;
 	int r;
 
 	memset(d, 0, sizeof(*d));
@@ -394,6 +417,8 @@ int daemon_init(struct daemon *d, const struct daemon_opts *o, char *err,
 			 d->rundir, other);
 		return -EEXIST;
 	}
+	d->owner = true;
+	d->unpriv_port_start = unprivileged_port_start();
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	d->bus = bus_new();
 	d->procs = procinfo_new();
@@ -423,6 +448,9 @@ int daemon_init(struct daemon *d, const struct daemon_opts *o, char *err,
 	if (caps->types_taken_over)
 		log_info("took over the types of %zu tasks from a previous secpold",
 			 caps->types_taken_over);
+	n = chantab_persist(d->chans, collector_channels_fd(d->col));
+	if (n)
+		log_info("took over %zu channels from a previous secpold", n);
 	d->w_ring.fd = collector_fd(d->col);
 	d->w_ring.fn = on_ring;
 	r = daemon_watch(d, &d->w_ring, EPOLLIN);
@@ -501,15 +529,20 @@ void daemon_fini(struct daemon *d)
 	if (d->col)
 		collector_count_typed(d->col, &ntyped);
 	/* typed processes still run: keep their types and the policy for
-	 * the next secpold (their `on` keeps them supervised meanwhile) */
-	keep = ntyped > 0 || (d->policy && !sp_policy_mutable(d->policy));
+	 * the next secpold (their `on` keeps them supervised meanwhile).
+	 * An immutable policy stays until the system restarts; a copy we
+	 * did not load ourselves is not ours to remove. */
+	keep = ntyped > 0 || !d->policy || !sp_policy_mutable(d->policy);
 	if (ntyped)
 		log_info("stopping with %u typed tasks still running: their types stay pinned in %s/bpf for the next secpold",
 			 ntyped, d->rundir);
 	collector_stop(d->col, ntyped > 0);
-	if (!keep && rundir_file(d, POLICY_COPY, path, sizeof(path)) == 0)
+	/* a secpold refused because another one runs touches nothing of
+	 * the running one's */
+	if (d->owner && !keep &&
+	    rundir_file(d, POLICY_COPY, path, sizeof(path)) == 0)
 		unlink(path);
-	if (d->pid_path[0])
+	if (d->owner && d->pid_path[0])
 		unlink(d->pid_path);
 	if (d->w_sig.fd >= 0)
 		close(d->w_sig.fd);
@@ -526,5 +559,6 @@ void daemon_fini(struct daemon *d)
 	free(d->req);
 	free(d->resp);
 	/* an empty run directory is removed; one holding state is kept */
-	rmdir(d->rundir);
+	if (d->owner)
+		rmdir(d->rundir);
 }

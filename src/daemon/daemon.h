@@ -47,12 +47,15 @@ struct client {
 	bool want_out;          /* EPOLLOUT armed */
 };
 
+struct ctl_listener_state;
+
 struct listener {
 	struct watch w;
 	struct listener *next;
 	pid_t root_pid;
 	uint32_t root_type;
 	uint64_t notifications;
+	volatile struct ctl_listener_state *state; /* shared with `on`, or NULL */
 };
 
 struct daemon {
@@ -75,6 +78,8 @@ struct daemon {
 	uint64_t lost_reported; /* kernel losses already announced */
 	unsigned ticks;
 	bool stopping;
+	bool owner; /* no other secpold runs for the run directory */
+	uint16_t unpriv_port_start; /* ip_unprivileged_port_start */
 	/* seccomp notification buffers, sized by the kernel */
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
@@ -96,7 +101,9 @@ void ctl_close_all(struct daemon *d);
 void ctl_flush_monitors(struct daemon *d);
 
 /* supervise.c */
-int supervise_add(struct daemon *d, int fd, pid_t root_pid, uint32_t type);
+/* Takes fd; state_fd (or -1) is mapped, not taken. */
+int supervise_add(struct daemon *d, int fd, pid_t root_pid, uint32_t type,
+		  int state_fd);
 void supervise_close_all(struct daemon *d);
 int supervise_init(struct daemon *d);
 

@@ -98,6 +98,26 @@ static bool still_valid(struct call *c)
 
 /* ---- events ------------------------------------------------------- */
 
+/* The thread's name, for -v and JSON (monitors are listening). */
+static void read_comm(pid_t tid, struct sp_event *e)
+{
+	char path[48], buf[EV_COMM_MAX + 1];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	if (buf[n - 1] == '\n')
+		n--;
+	ev_set_comm(e, buf, (size_t)n);
+}
+
 static void base_event(struct call *c, struct sp_event *e, uint16_t kind)
 {
 	memset(e, 0, offsetof(struct sp_event, name));
@@ -110,6 +130,7 @@ static void base_event(struct call *c, struct sp_event *e, uint16_t kind)
 	e->gid = c->creds.gid;
 	e->egid = c->creds.egid;
 	e->flags |= EVF_SECPOLD | (c->dom == SP_ROOT ? EVF_ROOT : 0);
+	read_comm(c->tid, e);
 }
 
 static void emit_ability(struct call *c, uint16_t ability, bool allowed,
@@ -433,17 +454,10 @@ static void bind_inet(struct call *c, int sock, int family)
 	struct sockaddr_storage ss;
 	struct sp_grant_view g;
 	uint64_t len = c->req->data.args[2];
+	bool granted, ranged;
 	uint16_t port;
 	int r;
 
-	/* Without a ranged net_bind_service grant the kernel's own check
-	 * is exact: let the call through as it is. */
-	if (sp_policy_grant(c->d->policy, c->type, c->dom,
-			    CAP_NET_BIND_SERVICE, &g) < 0 ||
-	    !g.ranged)
-		return answer_continue(c);
-	/* With one, the port is ours to check, and we bind the copy we
-	 * checked so it cannot change afterwards. */
 	if (len > sizeof(ss))
 		return answer_errno(c, EINVAL);
 	r = procmem_read(c->tid, c->req->data.args[1], &ss, len);
@@ -456,10 +470,22 @@ static void bind_inet(struct call *c, int sock, int family)
 		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
 	else
 		return answer_continue(c); /* the kernel refuses it itself */
-	/* ports at or above the unprivileged start need no ability */
-	if (port != 0 && port < 1024 &&
-	    !need_value(c, CAP_NET_BIND_SERVICE, port))
-		return answer_errno(c, EPERM);
+	granted = sp_policy_grant(c->d->policy, c->type, c->dom,
+				  CAP_NET_BIND_SERVICE, &g) == 0;
+	ranged = granted && g.ranged;
+	if (port != 0 && port < c->d->unpriv_port_start) {
+		/* a missing ability is EPERM (SPEC), where the kernel would
+		 * say EACCES; with a subrange, the port must be in it */
+		if (!granted || ranged) {
+			if (!need_value(c, CAP_NET_BIND_SERVICE, port))
+				return answer_errno(c, EPERM);
+		}
+	}
+	/* Without a ranged grant the kernel's own check is exact, whatever
+	 * the address says by the time it looks: let the call through. */
+	if (!ranged)
+		return answer_continue(c);
+	/* With one, bind the copy we checked so it cannot change after. */
 	if (!still_valid(c))
 		return answer_errno(c, EINTR);
 	if (bind(sock, (struct sockaddr *)&ss, (socklen_t)len) < 0)
@@ -930,6 +956,23 @@ static int read_ids(struct call *c)
 	return full_creds(c);
 }
 
+/* While proxy.c acts as the process, the kernel's capability checks are
+ * the process's (DAC_OVERRIDE on a directory, MKNOD, SYS_ADMIN for a
+ * mount): attribute them to it. */
+static void act_begin(void *ctx)
+{
+	struct call *c = ctx;
+
+	collector_act_as(c->d->col, c->pid, c->tid, c->type, c->start_ns);
+}
+
+static void act_end(void *ctx)
+{
+	struct call *c = ctx;
+
+	collector_act_as(c->d->col, 0, 0, 0, 0);
+}
+
 /* ---- entry --------------------------------------------------------- */
 
 void decide(struct daemon *d, int lfd, const struct seccomp_notif *req,
@@ -943,6 +986,7 @@ void decide(struct daemon *d, int lfd, const struct seccomp_notif *req,
 		.tid = (pid_t)req->pid,
 		.pidfd = -1,
 	};
+	struct proxy_hooks hooks = {act_begin, act_end, NULL};
 	struct spb_task t;
 	pid_t ppid;
 	int r;
@@ -975,6 +1019,8 @@ void decide(struct daemon *d, int lfd, const struct seccomp_notif *req,
 		goto out;
 	}
 	c.dom = c.creds.euid == 0 ? SP_ROOT : SP_NONROOT;
+	hooks.ctx = &c;
+	proxy_set_hooks(&hooks);
 
 	if (req->data.arch != AUDIT_ARCH_NATIVE) {
 		side_door(&c, AB_COMPAT_SYSCALLS, ENOSYS);
@@ -1057,6 +1103,9 @@ void decide(struct daemon *d, int lfd, const struct seccomp_notif *req,
 		break;
 	}
 out:
+	proxy_set_hooks(NULL);
+	/* the kernel's records of this call, in order with secpold's own */
+	collector_drain(d->col);
 	if (c.pidfd >= 0)
 		close(c.pidfd);
 	if (resp->error == -ENOTRECOVERABLE) {

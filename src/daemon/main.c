@@ -134,9 +134,16 @@ int main(int argc, char **argv)
 	if (r < 0) {
 		if (foreground) {
 			log_err("%s", err);
-		} else if (write(pipefd[1], "E", 1) == 1 &&
-			   write(pipefd[1], err, strlen(err)) < 0) {
-			/* the parent reports that we exited */
+		} else {
+			char msg[sizeof(err) + 1];
+			size_t n = strlen(err);
+
+			/* one write: the parent reads one message */
+			msg[0] = 'E';
+			memcpy(msg + 1, err, n);
+			if (write(pipefd[1], msg, n + 1) < 0) {
+				/* the parent reports that we exited */
+			}
 		}
 		daemon_fini(d);
 		free(d);

@@ -11,6 +11,9 @@
 
 #include "common/fileio.h"
 #include "common/strnum.h"
+#include <linux/types.h>
+
+#include "bpf/secpol_bpf.h"
 #include "common/util.h"
 
 #define NS_PER_TICK 10000000ull /* USER_HZ = 100 on every Linux ABI */
@@ -152,7 +155,9 @@ void procinfo_exec(struct procinfo *pi, pid_t pid, uint64_t start_ns,
 	char buf[PATH_MAX];
 	ssize_t n;
 
-	if (filename[0] == '/') {
+	/* an absolute name is the path as executed; one that filled the
+	 * kernel's record may be cut: ask /proc */
+	if (filename[0] == '/' && strlen(filename) < SPB_FILENAME_LEN - 1) {
 		set_name(pi, pid, start, filename, strlen(filename));
 		return;
 	}

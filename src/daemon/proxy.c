@@ -420,6 +420,25 @@ static int restore_dirs(struct saved *s)
 	return bad ? -ENOTRECOVERABLE : 0;
 }
 
+static const struct proxy_hooks *hooks;
+
+void proxy_set_hooks(const struct proxy_hooks *h)
+{
+	hooks = h;
+}
+
+static void hook_begin(void)
+{
+	if (hooks && hooks->begin)
+		hooks->begin(hooks->ctx);
+}
+
+static void hook_end(void)
+{
+	if (hooks && hooks->end)
+		hooks->end(hooks->ctx);
+}
+
 static int become(const struct proc_creds *c, struct saved *s)
 {
 	struct __user_cap_data_struct d[2];
@@ -475,8 +494,11 @@ static int as_process(const struct proc_creds *c, int dirfd, bool in_dir,
 	ret = become(c, &s);
 	if (ret == 0 && in_dir && fchdir(dirfd) < 0)
 		ret = -errno;
-	if (ret == 0)
+	if (ret == 0) {
+		hook_begin();
 		ret = op(arg);
+		hook_end();
+	}
 	r1 = restore_creds(&s);
 	r2 = restore_dirs(&s);
 	return r1 ? r1 : r2 ? r2 : ret;
@@ -496,7 +518,11 @@ static int walk_enter(void *arg)
 	int r = state_save(&w->s, false, false);
 
 	w->saved = r == 0;
-	return r < 0 ? r : become(w->c, &w->s);
+	if (r == 0)
+		r = become(w->c, &w->s);
+	if (r == 0)
+		hook_begin();
+	return r;
 }
 
 static int walk_leave(void *arg)
@@ -505,6 +531,7 @@ static int walk_leave(void *arg)
 
 	if (!w->saved)
 		return 0;
+	hook_end();
 	w->saved = false;
 	return restore_creds(&w->s);
 }
@@ -721,8 +748,11 @@ int proxy_mount(const struct proc_creds *c, pid_t pid, const char *source,
 	ret = become(c, &s);
 	if (ret == 0 && fchdir(dirfd) < 0)
 		ret = -errno;
-	if (ret == 0)
+	if (ret == 0) {
+		hook_begin();
 		ret = do_mount(&a);
+		hook_end();
+	}
 	r1 = restore_creds(&s);
 	if (ns >= 0 && setns(own_mntns, CLONE_NEWNS) < 0)
 		r1 = -ENOTRECOVERABLE;

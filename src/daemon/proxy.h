@@ -32,6 +32,19 @@ struct proc_creds {
 
 /* Unshares CLONE_FS for the calling thread (umask, cwd).  0 or -errno. */
 int proxy_init(void);
+
+/*
+ * Called around the part of each proxied call that runs as the process
+ * (after the switch to its credentials, before the switch back), so that
+ * the kernel's capability checks in between can be attributed to it.
+ */
+struct proxy_hooks {
+	void (*begin)(void *ctx);
+	void (*end)(void *ctx);
+	void *ctx;
+};
+/* Sets the hooks (NULL: none) for the following calls. */
+void proxy_set_hooks(const struct proxy_hooks *h);
 /* Reads the credentials of process pid from /proc/pid/status.  -E2BIG
  * if it has more than PROXY_MAX_GROUPS groups. */
 int proc_creds_read(pid_t pid, struct proc_creds *c);

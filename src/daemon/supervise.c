@@ -13,10 +13,13 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/log.h"
+#include "ctl/proto.h"
 #include "daemon.h"
 #include "decide.h"
 
@@ -58,6 +61,8 @@ static void remove_listener(struct daemon *d, struct listener *l)
 		*pp = l->next;
 	daemon_unwatch(d, &l->w);
 	close(l->w.fd);
+	if (l->state)
+		munmap((void *)l->state, sizeof(*l->state));
 	d->nlisteners--;
 	log_debug("process tree of %d (type %u) has ended after %llu decisions",
 		  l->root_pid, l->root_type,
@@ -78,6 +83,10 @@ static void on_listener(struct daemon *d, struct watch *w, uint32_t events)
 					 strerror(errno));
 			return;
 		}
+		/* for `on`: this call is ours now; should we die before
+		 * answering it, `on` refuses it */
+		if (l->state)
+			l->state->received = d->req->id;
 		memset(d->resp, 0, d->resp_size);
 		decide(d, w->fd, d->req, d->resp);
 		l->notifications++;
@@ -86,6 +95,8 @@ static void on_listener(struct daemon *d, struct watch *w, uint32_t events)
 		    errno != ENOENT)
 			log_warn("cannot answer system call %d of %u: %s",
 				 d->req->data.nr, d->req->pid, strerror(errno));
+		if (l->state)
+			l->state->answered = d->req->id;
 		return;
 	}
 	/* HUP without input: every process of the tree has exited */
@@ -93,14 +104,24 @@ static void on_listener(struct daemon *d, struct watch *w, uint32_t events)
 		remove_listener(d, l);
 }
 
-int supervise_add(struct daemon *d, int fd, pid_t root_pid, uint32_t type)
+int supervise_add(struct daemon *d, int fd, pid_t root_pid, uint32_t type,
+		  int state_fd)
 {
 	struct listener *l = calloc(1, sizeof(*l));
 	__u64 flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+	struct stat st;
 	int r;
 
 	if (!l)
 		return -ENOMEM;
+	if (state_fd >= 0 && fstat(state_fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size >= sizeof(*l->state)) {
+		void *p = mmap(NULL, sizeof(*l->state), PROT_READ | PROT_WRITE,
+			       MAP_SHARED, state_fd, 0);
+
+		if (p != MAP_FAILED)
+			l->state = p;
+	}
 	/* wake the supervised task on our CPU: about half the latency */
 	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags) < 0)
 		log_debug("cannot set SYNC_WAKE_UP on a listener: %s",
@@ -111,6 +132,8 @@ int supervise_add(struct daemon *d, int fd, pid_t root_pid, uint32_t type)
 	l->root_type = type;
 	r = daemon_watch(d, &l->w, EPOLLIN);
 	if (r < 0) {
+		if (l->state)
+			munmap((void *)l->state, sizeof(*l->state));
 		free(l);
 		return r;
 	}

@@ -170,8 +170,8 @@ void ev_format_text(const struct sp_event *e, const struct sp_policy *p,
 	bool ok = e->result == EV_ALLOWED;
 
 	if (e->kind == EV_LOST) {
-		sb_printf(sb, "warning: %llu events lost",
-			  (unsigned long long)e->lo);
+		sb_printf(sb, "warning: %llu event%s lost",
+			  (unsigned long long)e->lo, e->lo == 1 ? "" : "s");
 		return;
 	}
 	sb_puts(sb, ok ? "info: " : "error: ");

@@ -107,13 +107,20 @@ int launch_reduce_caps(uint64_t caps, uint64_t *missing)
 	for (i = 0; i < n; i++) {
 		if (caps & (1ull << i))
 			continue;
-		/* may fail without CAP_SETPCAP: the permitted set is what
-		 * counts, and it shrinks below */
-		cap_drop_bound(i);
+		/* the bounding set shrinks only with CAP_SETPCAP; without it,
+		 * trying would be a denied capability check that a monitor
+		 * reports as a need.  The permitted set is what counts, and
+		 * it shrinks below. */
+		if (eff & (1ull << CAP_SETPCAP))
+			cap_drop_bound(i);
 		cap_set_ambient(i, CAP_CLEAR);
 	}
-	r = set_sets(prm & caps, eff & caps, inh & caps);
-	if (r < 0)
-		return r;
+	/* capset itself is a (denied) CAP_SETPCAP check when we lack it:
+	 * do not make one for nothing */
+	if ((prm & caps) != prm || (eff & caps) != eff || (inh & caps) != inh) {
+		r = set_sets(prm & caps, eff & caps, inh & caps);
+		if (r < 0)
+			return r;
+	}
 	return *missing ? -EPERM : 0;
 }

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <linux/seccomp.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -46,7 +47,7 @@ struct opts {
 	bool have_user;
 	uid_t uid;
 	gid_t gid;
-	const char *user_name; /* for initgroups, if known */
+	char user_name[256]; /* for initgroups, if known ("" if not) */
 	char **argv;
 };
 
@@ -98,7 +99,8 @@ static int parse_user(const char *arg, struct opts *o)
 	}
 	/* without a group: the user's own, or the same number */
 	o->gid = pw ? pw->pw_gid : (gid_t)o->uid;
-	o->user_name = pw ? strdup(pw->pw_name) : NULL;
+	if (pw && strlen(pw->pw_name) < sizeof(o->user_name))
+		strcpy(o->user_name, pw->pw_name);
 	if (colon) {
 		struct group *gr;
 
@@ -167,8 +169,8 @@ static void child(const struct opts *o, int from_parent, int to_parent,
 	if (read_full(from_parent, &su, sizeof(su)) < 0)
 		_exit(1);
 	if (o->have_user) {
-		if (o->user_name ? initgroups(o->user_name, o->gid) < 0 :
-				   setgroups(0, NULL) < 0)
+		if (o->user_name[0] ? initgroups(o->user_name, o->gid) < 0 :
+				      setgroups(0, NULL) < 0)
 			child_fail(status, errno);
 		/* keep the permitted set across the uid change; the type's
 		 * non-root capabilities are applied below */
@@ -221,6 +223,42 @@ static void child(const struct opts *o, int from_parent, int to_parent,
 	child_fail(status, errno);
 }
 
+/* Shared with secpold: the notification it received and answered last. */
+static volatile struct ctl_listener_state *lstate;
+static int lstate_fd = -1;
+
+static void make_listener_state(void)
+{
+	void *p;
+
+	lstate_fd = memfd_create("secpol-listener", MFD_CLOEXEC);
+	if (lstate_fd < 0 || ftruncate(lstate_fd, sizeof(*lstate)) < 0)
+		return;
+	p = mmap(NULL, sizeof(*lstate), PROT_READ | PROT_WRITE, MAP_SHARED,
+		 lstate_fd, 0);
+	if (p != MAP_FAILED)
+		lstate = p;
+}
+
+/* secpold died between receiving a call and answering it: the caller
+ * would wait forever (our copy keeps the listener alive), so refuse it. */
+static void refuse_orphan(int holdfd)
+{
+	struct seccomp_notif_resp resp;
+	__u64 id;
+
+	if (!lstate || lstate->received == lstate->answered)
+		return;
+	id = lstate->received;
+	if (ioctl(holdfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0)
+		return;
+	memset(&resp, 0, sizeof(resp));
+	resp.id = id;
+	resp.error = -EPERM;
+	if (ioctl(holdfd, SECCOMP_IOCTL_NOTIF_SEND, &resp) == 0)
+		lstate->answered = id;
+}
+
 /* Re-registration after a daemon restart: hand secpold our copy. */
 static int reregister(int sock, int holdfd, pid_t root, uint32_t type)
 {
@@ -237,7 +275,10 @@ static int reregister(int sock, int holdfd, pid_t root, uint32_t type)
 
 	if (!m)
 		return -ENOMEM;
-	r = ctl_call(sock, CTL_REGISTER, &rg, sizeof(rg), -1, m, err, sizeof(err));
+	r = ctl_call(sock, CTL_REGISTER, &rg, sizeof(rg), lstate_fd, m, err,
+		     sizeof(err));
+	if (m->fd >= 0)
+		close(m->fd);
 	free(m);
 	return r;
 }
@@ -318,6 +359,7 @@ static int supervise_child(pid_t pid, int sock, int holdfd, uint32_t type)
 			fprintf(stderr,
 				"on: secpold stopped: refusing supervised calls of process %d until it is back\n",
 				pid);
+			refuse_orphan(holdfd);
 		}
 		if (!daemon_up && holdfd >= 0) {
 			if (p[3].revents & POLLIN)
@@ -402,6 +444,11 @@ int main(int argc, char **argv)
 	o.argv = argv + optind;
 
 	sock = ctl_connect();
+	if (sock == -EACCES || sock == -EPERM) {
+		log_err("cannot talk to secpold in %s: only root may start processes under a type",
+			ctl_rundir());
+		return 1;
+	}
 	if (sock < 0) {
 		log_err("%s", ctl_no_daemon_hint());
 		return 1;
@@ -470,8 +517,9 @@ int main(int argc, char **argv)
 			holdfd = (int)syscall(SYS_pidfd_getfd, pidfd, lfd, 0);
 			close(pidfd);
 		}
-		r = ctl_call(sock, CTL_REGISTER, &rg, sizeof(rg), -1, m, errbuf,
-			     sizeof(errbuf));
+		make_listener_state();
+		r = ctl_call(sock, CTL_REGISTER, &rg, sizeof(rg), lstate_fd, m,
+			     errbuf, sizeof(errbuf));
 		if (r < 0) {
 			if (errbuf[0])
 				print_daemon_error("cannot hand the process to secpold",

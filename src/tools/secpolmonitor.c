@@ -260,26 +260,33 @@ int main(int argc, char **argv)
 	char payload[CTL_MAX_PAYLOAD], err[1024];
 	struct sigaction sa = {0};
 	FILE *out = stdout;
-	int sock, r, status = 1;
+	int sock = -1, r, status = 1;
 
 	log_init(argv[0]);
 	/* getopt's own messages then name the program as ours do */
 	argv[0] = (char *)log_prog();
 	if (!o || !m || !e) {
 		log_err("out of memory");
-		return 1;
+		goto out;
 	}
-	if (parse(argc, argv, o) < 0)
-		return 2;
+	if (parse(argc, argv, o) < 0) {
+		status = 2;
+		goto out;
+	}
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	sock = ctl_connect();
+	if (sock == -EACCES || sock == -EPERM) {
+		log_err("cannot talk to secpold in %s: only root may monitor",
+			ctl_rundir());
+		goto out;
+	}
 	if (sock < 0) {
 		log_err("%s", ctl_no_daemon_hint());
-		return 1;
+		goto out;
 	}
 	memcpy(payload, &o->sub, sizeof(o->sub));
 	memcpy(payload + sizeof(o->sub), o->names, o->names_len);
@@ -291,7 +298,7 @@ int main(int argc, char **argv)
 		sb_escape(&q, err, strlen(err), ESC_KEEP_SPACE);
 		log_err("cannot subscribe: %s", err[0] ? sb_str(&q) : strerror(-r));
 		sb_free(&q);
-		return 1;
+		goto out;
 	}
 	policy = policy_from_fd(m->fd);
 	if (m->fd >= 0)
@@ -301,7 +308,8 @@ int main(int argc, char **argv)
 		out = fopen(o->output, "we");
 		if (!out) {
 			log_err("cannot open %s: %s", o->output, strerror(errno));
-			return 1;
+			out = stdout;
+			goto out;
 		}
 	}
 	setvbuf(out, NULL, _IOLBF, 0);
@@ -348,11 +356,13 @@ int main(int argc, char **argv)
 	}
 	if (stop)
 		status = 0;
+out:
 	if (out != stdout && fclose(out) == EOF) {
 		log_err("cannot write %s: %s", o->output, strerror(errno));
 		status = 1;
 	}
-	close(sock);
+	if (sock >= 0)
+		close(sock);
 	sb_free(&line);
 	sp_policy_free(policy);
 	free(e);

@@ -148,7 +148,7 @@ caps_all() { # caps_all OUTPUT HEX: every Cap* line has HEX
 	ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 on_run nbnr_t -u 1234 "$SPTEST" bind-port 80
 	expect_eq "bind port 80 as 1234 with nonroot net_bind_service" "$output" ok
 	ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 on_run nb_t -u 1234 "$SPTEST" bind-port 80
-	expect_eq "bind port 80 as 1234 with a root-only grant" "$output" EACCES
+	expect_eq "bind port 80 as 1234 with a root-only grant" "$output" EPERM
 }
 
 @test "a typed root process cannot use an ungranted capability (chown: EPERM, lacks CHOWN)" {

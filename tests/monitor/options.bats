@@ -216,7 +216,7 @@ error: $BIN/beta (pid:N) type app_t lacks ability PATHSPACE as root"
 	bad=$(mon_lines v | grep -vE " $re") || true
 	[ -z "$bad" ] || die "-v lines without the details:" "$bad"
 	expect_text "$(mon_lines v "$BIN/va ")" \
-		"error: $BIN/va (pid:N) type app_t lacks ability PATHSPACE as root [$(mon_lines v "$BIN/va " | grep -oE 'time=[^ ]+') tid=$(mon_raw v | grep -F "$BIN/va " | grep -oE 'pid:[0-9]+' | cut -d: -f2) uid=0 euid=0 gid=0 egid=0 syscall=bind errno=EPERM]"
+		"error: $BIN/va (pid:N) type app_t lacks ability PATHSPACE as root [$(mon_lines v "$BIN/va " | grep -oE 'time=[^ ]+') tid=$(mon_raw v | grep -F "$BIN/va " | grep -oE 'pid:[0-9]+' | cut -d: -f2) uid=0 euid=0 gid=0 egid=0 syscall=bind errno=EPERM comm=va]"
 	# the words of each line are those without -v
 	expect_text "$(mon_lines v | grep -v ' noaudit\]$' | sed -E "s/ $re//")" "$(mon_lines nv)"
 	# the noaudit probes: only with -v, and not reported as needs
