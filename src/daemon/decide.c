@@ -1087,6 +1087,20 @@ void decide(struct daemon *d, int lfd, const struct seccomp_notif *req,
 	case __NR_io_uring_setup:
 		side_door(&c, AB_IO_URING, EPERM);
 		break;
+	case __NR_unshare:
+	case __NR_clone:
+		/* only CLONE_NEWUSER comes here (the filter says so): in a
+		 * user namespace of its own a process holds every capability
+		 * over its own namespaces, so it takes sys_admin */
+		side_door(&c, CAP_SYS_ADMIN, EPERM);
+		break;
+	case __NR_userfaultfd:
+		/* a fault it serves itself could hold secpold while it reads
+		 * a system call argument from that memory */
+		log_info("refused userfaultfd to %d: it cannot be supervised",
+			 c.pid);
+		answer_errno(&c, EPERM);
+		break;
 	case __NR_fsopen:
 	case __NR_fsmount:
 	case __NR_fspick:

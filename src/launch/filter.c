@@ -6,6 +6,7 @@
  * (secpold performs some calls itself; a restart would redo them).
  */
 #include <errno.h>
+#include <sched.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
@@ -31,9 +32,10 @@ static const char *const supervised[] = {
 	/* subranges of setuid/setgid */
 	"setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid",
 	"setfsuid", "setfsgid",
-	/* side doors: io_uring and the new mount API bypass supervision */
+	/* side doors: io_uring and the new mount API bypass supervision;
+	 * userfaultfd could make secpold wait while it reads an argument */
 	"io_uring_setup", "fsopen", "fsmount", "fspick", "open_tree",
-	"move_mount", "mount_setattr",
+	"move_mount", "mount_setattr", "userfaultfd",
 	NULL,
 };
 
@@ -95,6 +97,21 @@ int launch_install_filter(void)
 	if (r == 0)
 		r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendto), 1,
 				     SCMP_A4(SCMP_CMP_NE, 0));
+	/* A new user namespace holds every capability over its own
+	 * namespaces (chroot, mounts): secpold decides.  clone3 hides its
+	 * flags in memory: ENOSYS makes libc fall back to clone, whose
+	 * flags are a register. */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(unshare), 1,
+				     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER,
+					     CLONE_NEWUSER));
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(clone), 1,
+				     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER,
+					     CLONE_NEWUSER));
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
+				     0);
 	if (r == 0)
 		r = export_filter(ctx, &prog);
 	seccomp_release(ctx);

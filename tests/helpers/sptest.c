@@ -23,6 +23,10 @@
  *   sptest bind-port PORT           bind a TCP socket on 127.0.0.1:PORT
  *   sptest setuid UID | setgid GID  setresuid/setresgid to the id
  *   sptest alloc-exec               allocate memory, then exec /bin/true
+ *   sptest unshare-user             unshare(CLONE_NEWUSER)
+ *   sptest userfaultfd              userfaultfd(2)
+ *   sptest clone3                   a raw clone3(2) (the child exits)
+ *   sptest thread                   pthread_create and join
  *   sptest caps                     print the Cap* lines of /proc/self/status
  *   sptest chown PATH UID GID       chown(2)
  *   sptest self-connect PATH|@NAME  bind and listen, then connect to that
@@ -51,6 +55,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -278,6 +283,11 @@ static int listen_loop(const char *a, long n, double secs)
 	return err ? 1 : 0;
 }
 
+static void *thread_noop(void *arg)
+{
+	return arg;
+}
+
 static long num(const char *s)
 {
 	char *end;
@@ -374,6 +384,35 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2 && !strcmp(op, "alloc-exec"))
 		return alloc_exec();
+	if (argc == 2 && !strcmp(op, "unshare-user"))
+		return report(unshare(CLONE_NEWUSER));
+	if (argc == 2 && !strcmp(op, "userfaultfd")) {
+		long fd = syscall(SYS_userfaultfd, O_CLOEXEC);
+
+		return report(fd < 0 ? -1 : 0);
+	}
+	if (argc == 2 && !strcmp(op, "clone3")) {
+		struct {
+			uint64_t flags, pidfd, child_tid, parent_tid, exit_signal,
+				stack, stack_size, tls;
+		} args = {.exit_signal = SIGCHLD};
+		long pid = syscall(SYS_clone3, &args, sizeof(args));
+
+		if (pid == 0)
+			_exit(0);
+		if (pid > 0)
+			waitpid((pid_t)pid, NULL, 0);
+		return report(pid < 0 ? -1 : 0);
+	}
+	if (argc == 2 && !strcmp(op, "thread")) {
+		pthread_t t;
+		int r = pthread_create(&t, NULL, thread_noop, NULL);
+
+		if (r == 0)
+			pthread_join(t, NULL);
+		errno = r;
+		return report(r ? -1 : 0);
+	}
 	if (argc == 2 && !strcmp(op, "caps")) {
 		char line[256];
 		FILE *f = fopen("/proc/self/status", "re");

@@ -268,6 +268,19 @@ done_monitor() {
 		"info: $SPN (pid:N) type mnt_t uses ability MOUNT_API as root"
 }
 
+@test "a user namespace takes sys_admin; userfaultfd is refused; clone3 falls back to clone" {
+	sp_expect EPERM nopath_t unshare-user
+	sp_expect ok admin_t unshare-user
+	sp_expect EPERM admin_t userfaultfd
+	# clone3 hides its flags from the filter: ENOSYS, and libc falls back
+	sp_expect ENOSYS nopath_t clone3
+	sp_expect ok nopath_t thread
+	done_monitor
+	mon_has m \
+		"error: $SPN (pid:N) type nopath_t lacks ability SYS_ADMIN as root" \
+		"info: $SPN (pid:N) type admin_t uses ability SYS_ADMIN as root"
+}
+
 @test "ia32 system calls are refused (ENOSYS) unless the type has compat_syscalls" {
 	run "$SPTEST" ia32-getpid
 	[ "$output" == ok ] || skip "no ia32 emulation on this kernel ($output)"
