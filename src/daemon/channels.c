@@ -353,7 +353,7 @@ static int diag_get(struct chantab *t, uint64_t netns)
 	return -1;
 }
 
-static uint64_t sock_netns(int fd)
+uint64_t sock_netns(int fd)
 {
 	struct stat st;
 	int ns = ioctl(fd, SIOCGSKNS);

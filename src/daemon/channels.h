@@ -25,6 +25,9 @@ struct chan_info {
 	uint64_t sock_ino;
 };
 
+/* The network namespace (inode of its ns file) a socket lives in, or 0. */
+uint64_t sock_netns(int fd);
+
 struct chantab *chantab_new(void);
 void chantab_free(struct chantab *t);
 

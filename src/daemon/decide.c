@@ -250,21 +250,6 @@ static int sock_int_opt(int sock, int opt)
 	return v;
 }
 
-/* Network namespace (inode) of a socket. */
-static uint64_t sock_netns(int sock)
-{
-	struct stat st;
-	int ns = ioctl(sock, SIOCGSKNS);
-	uint64_t ino = 0;
-
-	if (ns < 0)
-		return 0;
-	if (fstat(ns, &st) == 0)
-		ino = st.st_ino;
-	close(ns);
-	return ino;
-}
-
 /* ---- unix socket addresses ---------------------------------------- */
 
 struct uaddr {

@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -32,21 +34,6 @@ static char T[PATH_MAX]; /* the test tree */
 static size_t TL;
 static int cwdfd = -1; /* the test program's own cwd, restored after each */
 
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 /* T + suffix, in one of 8 static buffers used in turn. */
 static const char *tp(const char *suffix)
 {
@@ -66,31 +53,6 @@ static int is_at(int fd, const char *path)
 	if (fstat(fd, &a) < 0 || lstat(path, &b) < 0)
 		return 0;
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
-static void rm_tree_at(int dfd)
-{
-	DIR *d = fdopendir(dfd);
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (unlinkat(dirfd(d), e->d_name, 0) == 0)
-			continue;
-		if (errno == EISDIR || errno == EPERM) {
-			int sub = openat(dirfd(d), e->d_name,
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					     O_CLOEXEC);
-
-			if (sub >= 0)
-				rm_tree_at(sub);
-			unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
-		}
-	}
-	closedir(d);
 }
 
 static void rm_tree(const char *path)

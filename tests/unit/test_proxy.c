@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -41,21 +43,6 @@
 #define CAPBIT(c) (UINT64_C(1) << (c))
 
 static char T[PATH_MAX];
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
 
 static const char *tp(const char *suffix)
 {
@@ -273,31 +260,6 @@ static int setup(void **state)
 		return -1;
 	close(open(tp("/src/marker"), O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
 	return 0;
-}
-
-static void rm_tree_at(int dfd)
-{
-	DIR *d = fdopendir(dfd);
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (unlinkat(dirfd(d), e->d_name, 0) == 0)
-			continue;
-		if (errno == EISDIR || errno == EPERM) {
-			int sub = openat(dirfd(d), e->d_name,
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					     O_CLOEXEC);
-
-			if (sub >= 0)
-				rm_tree_at(sub);
-			unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
-		}
-	}
-	closedir(d);
 }
 
 static int teardown(void **state)
