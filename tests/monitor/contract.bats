@@ -22,9 +22,7 @@ type nodev_t;
 allow_attach nodev_t @T@/ok/...;'
 
 setup_file() {
-	[ -z "$(why_skip)" ] || return 0
-	instance_start "$POLICY"
-	mkdir -p "$T/ok" "$T/no"
+	std_setup_file
 }
 
 teardown_file() {
@@ -32,13 +30,7 @@ teardown_file() {
 }
 
 setup() {
-	local why
-	why=$(why_skip)
-	[ -z "$why" ] || skip "$why"
-	BIN=$(printed "$T/bin")
-	OK=$(escape_bytes "$T/ok")
-	NO=$(escape_bytes "$T/no")
-	rm -f "$T"/ok/* "$T"/no/*
+	std_setup
 }
 
 teardown() {

@@ -18,9 +18,7 @@ allow_link ln_t @T@/ok/...;
 allow_attach ln_t @T@/ok/...;'
 
 setup_file() {
-	[ -z "$(why_skip)" ] || return 0
-	instance_start "$POLICY"
-	mkdir -p "$T/ok" "$T/no" "$T/w"
+	std_setup_file w
 }
 
 teardown_file() {
@@ -28,9 +26,7 @@ teardown_file() {
 }
 
 setup() {
-	local why
-	why=$(why_skip)
-	[ -z "$why" ] || skip "$why"
+	skip_unless_able
 }
 
 # hostile DIR: a copy of sptest at DIR/prog, run under app_t; it is

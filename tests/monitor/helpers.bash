@@ -289,3 +289,31 @@ while i < len(b):
 sys.stdout.write("".join(out))
 ' "$1"
 }
+
+# ---- the setup most files share ---------------------------------------
+
+# skip_unless_able: in setup(), skips with the reason when this machine
+# cannot run secpold.
+skip_unless_able() {
+	local why
+	why=$(why_skip)
+	[ -z "$why" ] || skip "$why"
+}
+
+# std_setup_file [DIR...]: one instance with $POLICY for the file and the
+# scratch directories ok/, no/ and DIR...
+std_setup_file() {
+	[ -z "$(why_skip)" ] || return 0
+	instance_start "$POLICY"
+	local d
+	for d in ok no "$@"; do mkdir -p "$T/$d"; done
+}
+
+# std_setup: per test, the printed names of the scratch places, emptied.
+std_setup() {
+	skip_unless_able
+	BIN=$(printed "$T/bin")
+	OK=$(escape_bytes "$T/ok")
+	NO=$(escape_bytes "$T/no")
+	rm -f "$T"/ok/* "$T"/no/*
+}

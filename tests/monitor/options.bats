@@ -23,9 +23,7 @@ type cust_t;
 allow cust_t self:ability vendor/reset;'
 
 setup_file() {
-	[ -z "$(why_skip)" ] || return 0
-	instance_start "$POLICY"
-	mkdir -p "$T/ok" "$T/no"
+	std_setup_file
 }
 
 teardown_file() {
@@ -33,13 +31,7 @@ teardown_file() {
 }
 
 setup() {
-	local why
-	why=$(why_skip)
-	[ -z "$why" ] || skip "$why"
-	BIN=$(printed "$T/bin")
-	OK=$(escape_bytes "$T/ok")
-	NO=$(escape_bytes "$T/no")
-	rm -f "$T"/ok/* "$T"/no/*
+	std_setup
 }
 
 # The probes: a copy of sptest named NAME, under a type.

@@ -22,9 +22,7 @@ teardown_file() {
 }
 
 setup() {
-	local why
-	why=$(why_skip)
-	[ -z "$why" ] || skip "$why"
+	skip_unless_able
 	R=$T/root
 	rm -rf "$R"
 	mkdir -p "$R/dev" "$R/tmp"
