@@ -862,12 +862,38 @@ static void do_mount(struct call *c)
 
 /* ---- set*id -------------------------------------------------------- */
 
-static void do_setid(struct call *c, bool gid, int nargs, bool fs)
+/* The set*id calls: which ids they change, how many, and whether it is
+ * the set*fs*id kind that never fails. */
+static const struct setid_call {
+	int nr;
+	bool gid;
+	int nargs;
+	bool fs;
+} setid_calls[] = {
+	{__NR_setuid, false, 1, false},   {__NR_setreuid, false, 2, false},
+	{__NR_setresuid, false, 3, false}, {__NR_setfsuid, false, 1, true},
+	{__NR_setgid, true, 1, false},    {__NR_setregid, true, 2, false},
+	{__NR_setresgid, true, 3, false},  {__NR_setfsgid, true, 1, true},
+};
+
+static void do_setid(struct call *c, int nr)
 {
-	uint16_t ab = gid ? CAP_SETGID : CAP_SETUID;
+	const struct setid_call *sc = NULL;
 	struct sp_grant_view g;
 	uint32_t cur[4], want;
-	int i, k;
+	uint16_t ab;
+	bool gid, fs;
+	int nargs, i, k;
+
+	for (k = 0; k < (int)ARRAY_SIZE(setid_calls); k++)
+		if (setid_calls[k].nr == nr)
+			sc = &setid_calls[k];
+	if (!sc)
+		return answer_errno(c, ENOSYS);
+	gid = sc->gid;
+	nargs = sc->nargs;
+	fs = sc->fs;
+	ab = gid ? CAP_SETGID : CAP_SETUID;
 
 	/* Unless the grant has subranges, the kernel's own check (the
 	 * capability the process holds or not) decides exactly. */
@@ -1046,28 +1072,14 @@ void decide(struct daemon *d, int lfd, const struct seccomp_notif *req,
 		do_mount(&c);
 		break;
 	case __NR_setuid:
-		do_setid(&c, false, 1, false);
-		break;
 	case __NR_setreuid:
-		do_setid(&c, false, 2, false);
-		break;
 	case __NR_setresuid:
-		do_setid(&c, false, 3, false);
-		break;
 	case __NR_setfsuid:
-		do_setid(&c, false, 1, true);
-		break;
 	case __NR_setgid:
-		do_setid(&c, true, 1, false);
-		break;
 	case __NR_setregid:
-		do_setid(&c, true, 2, false);
-		break;
 	case __NR_setresgid:
-		do_setid(&c, true, 3, false);
-		break;
 	case __NR_setfsgid:
-		do_setid(&c, true, 1, true);
+		do_setid(&c, req->data.nr);
 		break;
 	case __NR_io_uring_setup:
 		side_door(&c, AB_IO_URING, EPERM);
