@@ -876,6 +876,16 @@ static const struct setid_call {
 	{__NR_setresgid, true, 3, false},  {__NR_setfsgid, true, 1, true},
 };
 
+bool decide_is_setid(int nr)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(setid_calls); k++)
+		if (setid_calls[k].nr == nr)
+			return true;
+	return false;
+}
+
 static void do_setid(struct call *c, int nr)
 {
 	const struct setid_call *sc = NULL;

@@ -15,4 +15,7 @@
 void decide(struct daemon *d, int lfd, const struct seccomp_notif *req,
 	    struct seccomp_notif_resp *resp);
 
+/* Is nr one of the set*id system calls secpold decides values of? */
+bool decide_is_setid(int nr);
+
 #endif

@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/strbuf.h"
 #include "daemon.h"
+#include "decide.h"
 #include "policy/ability.h"
 
 static uint64_t now_ns(clockid_t clk)
@@ -46,23 +47,6 @@ void events_fill_process(struct daemon *d, struct sp_event *e, pid_t tid,
 		e->flags |= EVF_UNNAMED;
 }
 
-static bool is_setid_call(int nr)
-{
-	switch (nr) {
-	case __NR_setuid:
-	case __NR_setreuid:
-	case __NR_setresuid:
-	case __NR_setfsuid:
-	case __NR_setgid:
-	case __NR_setregid:
-	case __NR_setresgid:
-	case __NR_setfsgid:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /*
  * A set*id call whose value secpold decided (a ranged setuid/setgid grant)
  * was reported by secpold with its value; the kernel's own check of the
@@ -75,7 +59,7 @@ static bool decided_by_secpold(struct daemon *d, const struct spb_ev_cap *r)
 
 	if (!(r->flags & SPB_CAP_TYPED) || !d->policy ||
 	    (r->cap != CAP_SETUID && r->cap != CAP_SETGID) ||
-	    !is_setid_call(r->syscall))
+	    !decide_is_setid(r->syscall))
 		return false;
 	return sp_policy_grant(d->policy, r->h.type,
 			       r->euid == 0 ? SP_ROOT : SP_NONROOT,
