@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -421,8 +422,31 @@ static void do_subscribe(struct daemon *d, struct client *cl,
 	reply(cl, m, 0, NULL, 0, d->policy_memfd);
 }
 
+/*
+ * Requests are judged by who opened the connection (its pid, uid and
+ * type).  If that process is gone, its pid may already name another
+ * process: a typed child that inherited the connection could then pass
+ * for an untyped root.  The pidfd from SO_PEERPIDFD tells.
+ */
+static bool peer_alive(const struct client *cl)
+{
+	struct pollfd p = {.fd = cl->pidfd, .events = POLLIN};
+
+	if (cl->pidfd < 0)
+		return true; /* kernels before 6.5: pid and uid only */
+	/* a pidfd is readable once its process has exited, zombie or not
+	 * (a zombie's type is already gone from the map) */
+	return poll(&p, 1, 0) == 0;
+}
+
 static void handle(struct daemon *d, struct client *cl, struct ctl_msg *m)
 {
+	if (m->hdr.type != CTL_HELLO && !peer_alive(cl)) {
+		fail(cl, m, -EPERM,
+		     "the process that opened this connection (%d) has exited",
+		     cl->pid);
+		return;
+	}
 	switch (m->hdr.type) {
 	case CTL_HELLO:
 		do_hello(d, cl, m);

@@ -17,6 +17,10 @@
  *                             truncated payloads, a push without a
  *                             descriptor); prints what each got back, then
  *                             "alive" if a fresh connection still answers
+ *   ctltest orphan-push FILE  connect, fork, let the parent exit, then
+ *                             push FILE from the child on the parent's
+ *                             connection (must be refused: the peer the
+ *                             daemon knows is gone)
  *   ctltest stall FILE        subscribe to everything (all kinds,
  *                             successes, repeats, noaudit), create FILE,
  *                             then never read; runs until killed
@@ -26,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -73,6 +78,34 @@ static int push(const char *file)
 		return 2;
 	}
 	s = connect_or_die();
+	r = ctl_call(s, CTL_PUSH, NULL, 0, fd, &msg, err, sizeof(err));
+	if (r < 0) {
+		printf("refused status=%d: %s\n", r, err);
+		return 1;
+	}
+	puts("ok");
+	return 0;
+}
+
+static int orphan_push(const char *file)
+{
+	char err[1024];
+	int fd = open(file, O_RDONLY | O_CLOEXEC), s, r, p[2];
+	pid_t pid;
+
+	if (fd < 0 || pipe(p) < 0) {
+		printf("cannot open %s: %s\n", file, strerror(errno));
+		return 2;
+	}
+	s = connect_or_die();
+	pid = fork();
+	if (pid < 0)
+		return 2;
+	if (pid > 0)
+		_exit(0); /* the process the daemon knows is gone */
+	/* wait until the parent has exited (we are reparented then) */
+	while (getppid() == pid)
+		usleep(10000);
 	r = ctl_call(s, CTL_PUSH, NULL, 0, fd, &msg, err, sizeof(err));
 	if (r < 0) {
 		printf("refused status=%d: %s\n", r, err);
@@ -197,6 +230,8 @@ int main(int argc, char **argv)
 		return garbage();
 	if (argc == 3 && !strcmp(op, "stall"))
 		return stall(argv[2]);
+	if (argc == 3 && !strcmp(op, "orphan-push"))
+		return orphan_push(argv[2]);
 	fprintf(stderr, "usage: ctltest hello | push FILE | garbage | stall FILE\n");
 	return 2;
 }

@@ -201,6 +201,19 @@ running_policy() {
 	sp_expect ok a_t bind "$SCRATCH/a/s"
 }
 
+@test "a connection outliving the process that opened it is refused (its pid may be someone else's)" {
+	spd_start "$SCRATCH/a_m.bin"
+	# (the status is the parent's, which exits at once: the child's
+	# verdict is what it prints)
+	run "$CTLTEST" orphan-push "$SCRATCH/ab_m.bin"
+	expect_match "push from an orphaned connection" "$output" \
+		"^refused status=-1: the process that opened this connection \\([0-9]+\\) has exited$"
+	expect_eq "running policy" "$(running_policy)" 0x00001111
+	# the same push from a live process goes through
+	run "$CTLTEST" push "$SCRATCH/ab_m.bin"
+	expect_status 0
+}
+
 @test "a push while a monitor is subscribed: secpold and the monitor go on, with the new policy" {
 	spd_start "$SCRATCH/a_m.bin"
 	mon_start m -s
