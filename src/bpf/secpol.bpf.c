@@ -38,9 +38,13 @@ const volatile __u32 stack_skip = 2;
 
 struct spb_config cfg = {};
 
+/* One entry per task of a typed process.  As large as the kernel's pid
+ * space (PID_MAX_LIMIT), allocated on demand: a process cannot fill it to
+ * leave its children untyped. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 131072);
+	__uint(max_entries, 4194304);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
 	__type(value, struct spb_task);
 } types SEC(".maps");
@@ -348,7 +352,7 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid,
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(sched_exit, struct task_struct *p, bool group_dead)
 {
-	__u32 tid = p->pid;
+	__u32 tid = p->pid, tgid = p->tgid;
 	struct spb_task *ti = bpf_map_lookup_elem(&types, &tid);
 	struct spb_ev_exit *e;
 	__u32 type;
@@ -356,10 +360,16 @@ int BPF_PROG(sched_exit, struct task_struct *p, bool group_dead)
 	if (!ti)
 		return 0;
 	type = ti->type;
-	bpf_map_delete_elem(&types, &tid);
 	bpf_map_delete_elem(&tickets, &tid);
+	/* The leader's entry names the process (secpold looks the type of a
+	 * peer up by its pid): it stays while any thread lives.  Its pid
+	 * cannot be reused before the whole group is gone. */
+	if (tid != tgid || group_dead)
+		bpf_map_delete_elem(&types, &tid);
 	if (!group_dead)
 		return 0;
+	if (tid != tgid)
+		bpf_map_delete_elem(&types, &tgid);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count(SPB_STAT_LOST);

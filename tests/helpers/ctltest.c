@@ -21,12 +21,17 @@
  *                             push FILE from the child on the parent's
  *                             connection (must be refused: the peer the
  *                             daemon knows is gone)
+ *   ctltest leaderless-push FILE
+ *                             push FILE from a second thread after the
+ *                             main thread has exited (the process must
+ *                             keep its type: refused under a type)
  *   ctltest stall FILE        subscribe to everything (all kinds,
  *                             successes, repeats, noaudit), create FILE,
  *                             then never read; runs until killed
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +118,27 @@ static int orphan_push(const char *file)
 	}
 	puts("ok");
 	return 0;
+}
+
+static const char *leaderless_file;
+
+static void *leaderless_thread(void *arg)
+{
+	pthread_t leader = *(pthread_t *)arg;
+
+	pthread_join(leader, NULL);
+	exit(push(leaderless_file));
+}
+
+static int leaderless_push(const char *file)
+{
+	static pthread_t leader, th;
+
+	leaderless_file = file;
+	leader = pthread_self();
+	if (pthread_create(&th, NULL, leaderless_thread, &leader) != 0)
+		return 2;
+	pthread_exit(NULL);
 }
 
 /* Sends raw bytes as one packet and prints the answer (or the end). */
@@ -232,6 +258,8 @@ int main(int argc, char **argv)
 		return stall(argv[2]);
 	if (argc == 3 && !strcmp(op, "orphan-push"))
 		return orphan_push(argv[2]);
+	if (argc == 3 && !strcmp(op, "leaderless-push"))
+		return leaderless_push(argv[2]);
 	fprintf(stderr, "usage: ctltest hello | push FILE | garbage | stall FILE\n");
 	return 2;
 }

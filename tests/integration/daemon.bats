@@ -238,3 +238,17 @@ running_policy() {
 	mon_wait m "info: $SPN (pid:N) of type b_t attached channel to path $SCRATCH/b/s"
 	mon_stop m
 }
+
+@test "a typed process keeps its type after its main thread exits: its other threads are not untyped root" {
+	spd_start "$SCRATCH/a_m.bin"
+	on_run a_t "$CTLTEST" leaderless-push "$SCRATCH/ab_m.bin"
+	no_sanitizer
+	expect_status 1
+	expect_eq "push from a leaderless typed process" "$output" \
+		"refused status=-1: only root without a type, or a type with mac_admin, may push a policy"
+	expect_eq "running policy" "$(running_policy)" 0x00001111
+	# the same helper without a type: root, allowed
+	run "$CTLTEST" leaderless-push "$SCRATCH/ab_m.bin"
+	expect_status 0
+	expect_eq "running policy" "$(running_policy)" 0x00002222
+}
