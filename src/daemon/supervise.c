@@ -7,6 +7,7 @@
  * nothing in a decision waits for a monitor or another process.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -109,13 +110,16 @@ int supervise_add(struct daemon *d, int fd, pid_t root_pid, uint32_t type,
 {
 	struct listener *l = calloc(1, sizeof(*l));
 	__u64 flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+	int seals = state_fd >= 0 ? fcntl(state_fd, F_GET_SEALS) : -1, r;
 	struct stat st;
-	int r;
 
 	if (!l)
 		return -ENOMEM;
+	/* only a memfd sealed against shrinking: a truncated mapping would
+	 * kill secpold with SIGBUS on its next write */
 	if (state_fd >= 0 && fstat(state_fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (size_t)st.st_size >= sizeof(*l->state)) {
+	    (size_t)st.st_size >= sizeof(*l->state) && seals >= 0 &&
+	    (seals & F_SEAL_SHRINK)) {
 		void *p = mmap(NULL, sizeof(*l->state), PROT_READ | PROT_WRITE,
 			       MAP_SHARED, state_fd, 0);
 

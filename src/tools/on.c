@@ -231,8 +231,11 @@ static void make_listener_state(void)
 {
 	void *p;
 
-	lstate_fd = memfd_create("secpol-listener", MFD_CLOEXEC);
-	if (lstate_fd < 0 || ftruncate(lstate_fd, sizeof(*lstate)) < 0)
+	lstate_fd = memfd_create("secpol-listener",
+				 MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	/* secpold maps only a memfd that cannot shrink under it */
+	if (lstate_fd < 0 || ftruncate(lstate_fd, sizeof(*lstate)) < 0 ||
+	    fcntl(lstate_fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) < 0)
 		return;
 	p = mmap(NULL, sizeof(*lstate), PROT_READ | PROT_WRITE, MAP_SHARED,
 		 lstate_fd, 0);
@@ -240,23 +243,37 @@ static void make_listener_state(void)
 		lstate = p;
 }
 
-/* secpold died between receiving a call and answering it: the caller
- * would wait forever (our copy keeps the listener alive), so refuse it. */
+/* How many notification ids after the last answered one to look at. */
+#define ORPHAN_PROBE 256
+
+/*
+ * secpold died between receiving a call and answering it: the caller
+ * would wait forever (our copy keeps the listener alive), so refuse it.
+ * A kill during secpold's receive leaves no record of the id; a filter's
+ * ids are consecutive, so the ones after the last answered are probed
+ * (only a call that was received and not answered is "valid": nobody else
+ * has received anything from this listener yet).
+ */
 static void refuse_orphan(int holdfd)
 {
 	struct seccomp_notif_resp resp;
-	__u64 id;
+	__u64 id, n;
 
-	if (!lstate || lstate->received == lstate->answered)
+	if (!lstate)
 		return;
-	id = lstate->received;
-	if (ioctl(holdfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0)
-		return;
-	memset(&resp, 0, sizeof(resp));
-	resp.id = id;
-	resp.error = -EPERM;
-	if (ioctl(holdfd, SECCOMP_IOCTL_NOTIF_SEND, &resp) == 0)
-		lstate->answered = id;
+	/* before any answer, only a recorded receive can be found */
+	id = lstate->answered ? lstate->answered + 1 : lstate->received;
+	n = lstate->answered ? ORPHAN_PROBE : !!lstate->received;
+	for (; n; n--, id++) {
+		if (ioctl(holdfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0)
+			continue;
+		memset(&resp, 0, sizeof(resp));
+		resp.id = id;
+		resp.error = -EPERM;
+		if (ioctl(holdfd, SECCOMP_IOCTL_NOTIF_SEND, &resp) == 0)
+			lstate->answered = id;
+		break; /* secpold answers one call at a time */
+	}
 }
 
 /* Re-registration after a daemon restart: hand secpold our copy. */
