@@ -407,7 +407,10 @@ static __always_inline int check_ticket(void *ctx, __u32 hook)
 		why = SPB_HOOK_NO_TICKET;
 		goto deny;
 	}
-	if (t->len != len || len > SPB_ADDR_LEN)
+	/* the same socket: another one put under the descriptor number
+	 * after the check could be in another network namespace */
+	if (t->cookie != bpf_get_socket_cookie(ctx) || t->len != len ||
+	    len > SPB_ADDR_LEN)
 		goto mismatch;
 	for (i = 0; i < SPB_ADDR_LEN; i++) {
 		if (i >= len)

@@ -108,6 +108,7 @@ struct spb_ticket {
 	__u32 new_len; /* 0: no rewrite */
 	__u32 uses;    /* sendmmsg: how many messages it covers */
 	__u32 pad;
+	__u64 cookie;  /* the socket checked (SO_COOKIE) */
 	__u8 addr[SPB_ADDR_LEN];
 	__u8 new_path[SPB_SUN_PATH_LEN];
 };

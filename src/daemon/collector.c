@@ -333,7 +333,7 @@ int collector_start(struct collector **out, const struct collector_opts *o,
 	}
 	c->caps.unix_hooks = c->l_connect >= 0 && c->l_sendmsg >= 0;
 	if (!c->caps.unix_hooks)
-		log_warn("cannot attach the cgroup unix connect/sendmsg hooks (%s): connects of typed processes are checked, but a thread racing to change the address after the check is not caught",
+		log_warn("cannot attach the cgroup unix connect/sendmsg hooks (%s; Linux 6.7 or later has them): typed processes' connects and addressed sends to unix sockets are refused (EACCES), since nothing would hold them to the checked address",
 			 cg < 0 ? strerror(-cg) : strerror(errno));
 
 	/* take over the types of a previous secpold, then pin ours */

@@ -434,48 +434,48 @@ static void bind_unix(struct call *c, int sock)
 	answer_result(c, r);
 }
 
-static void bind_inet(struct call *c, int sock, int family)
+/*
+ * Any other family.  The call is never continued: another thread could put
+ * a different socket (an AF_UNIX one) under the descriptor number after
+ * our check.  It is performed here, on the socket we checked, with the
+ * process's credentials, so the kernel's own checks are the process's.
+ */
+static void bind_other(struct call *c, int sock, int family)
 {
 	struct sockaddr_storage ss;
 	struct sp_grant_view g;
 	uint64_t len = c->req->data.args[2];
-	bool granted, ranged;
-	uint16_t port;
+	uint16_t port = 0;
 	int r;
 
-	if (len > sizeof(ss))
+	if (len > sizeof(ss)) /* as the kernel's move_addr_to_kernel */
 		return answer_errno(c, EINVAL);
+	memset(&ss, 0, sizeof(ss));
 	r = procmem_read(c->tid, c->req->data.args[1], &ss, len);
 	if (r < 0)
 		return answer_result(c, r);
-	if ((family == AF_INET && len >= sizeof(struct sockaddr_in) &&
-	     ss.ss_family == AF_INET) ||
-	    (family == AF_INET6 && len >= sizeof(struct sockaddr_in6) &&
-	     ss.ss_family == AF_INET6))
+	/* The port, wherever the kernel might take one from: inet binds
+	 * accept AF_UNSPEC, and IPv6 a 24-byte RFC 2133 address. */
+	if ((family == AF_INET || family == AF_INET6) &&
+	    len >= offsetof(struct sockaddr_in, sin_port) + sizeof(in_port_t))
 		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	else
-		return answer_continue(c); /* the kernel refuses it itself */
-	granted = sp_policy_grant(c->d->policy, c->type, c->dom,
-				  CAP_NET_BIND_SERVICE, &g) == 0;
-	ranged = granted && g.ranged;
 	if (port != 0 && port < c->d->unpriv_port_start) {
 		/* a missing ability is EPERM (SPEC), where the kernel would
 		 * say EACCES; with a subrange, the port must be in it */
-		if (!granted || ranged) {
-			if (!need_value(c, CAP_NET_BIND_SERVICE, port))
-				return answer_errno(c, EPERM);
-		}
+		bool granted = sp_policy_grant(c->d->policy, c->type, c->dom,
+					       CAP_NET_BIND_SERVICE, &g) == 0;
+
+		if ((!granted || g.ranged) &&
+		    !need_value(c, CAP_NET_BIND_SERVICE, port))
+			return answer_errno(c, EPERM);
 	}
-	/* Without a ranged grant the kernel's own check is exact, whatever
-	 * the address says by the time it looks: let the call through. */
-	if (!ranged)
-		return answer_continue(c);
-	/* With one, bind the copy we checked so it cannot change after. */
-	if (!still_valid(c))
-		return answer_errno(c, EINTR);
-	if (bind(sock, (struct sockaddr *)&ss, (socklen_t)len) < 0)
-		return answer_errno(c, errno);
-	answer_result(c, 0);
+	r = full_creds(c);
+	if (r == 0 && !still_valid(c))
+		r = -EINTR;
+	if (r == 0)
+		r = proxy_bind(&c->creds, sock, (struct sockaddr *)&ss,
+			       (socklen_t)len);
+	answer_result(c, r);
 }
 
 static void do_bind(struct call *c)
@@ -488,9 +488,7 @@ static void do_bind(struct call *c)
 	family = sock_int_opt(sock, SO_DOMAIN);
 	if (family == AF_UNIX)
 		return bind_unix(c, sock);
-	if (family == AF_INET || family == AF_INET6)
-		return bind_inet(c, sock, family);
-	answer_continue(c);
+	bind_other(c, sock, family);
 }
 
 /* ---- connect and addressed sends ----------------------------------- */
@@ -522,10 +520,12 @@ static int channel_decision(struct call *c, int sock, const struct uaddr *u,
 				 sizeof(canon));
 		if (r < 0)
 			return r;
-		if (fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode))
-			found = chantab_lookup_path(c->d->chans, c->tid,
-						    st.st_dev, st.st_ino,
-						    &ci) == 0;
+		/* what the kernel says of a non-socket; continuing would let
+		 * it look again, at whatever is there by then */
+		if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode))
+			return -ECONNREFUSED;
+		found = chantab_lookup_path(c->d->chans, c->tid, st.st_dev,
+					    st.st_ino, &ci) == 0;
 		/* the kernel resolves the canonical path we checked */
 		if (strlen(canon) < sizeof(t.new_path)) {
 			t.new_len = (uint32_t)strlen(canon);
@@ -540,8 +540,13 @@ static int channel_decision(struct call *c, int sock, const struct uaddr *u,
 		      procinfo_start_key(c->start_ns)) &&
 	    !need_value(c, AB_CHANNEL_CONNECT, ci.type))
 		return -EPERM;
+	/* Without the kernel's unix hooks nothing would hold the process
+	 * to the address we checked: fail closed (secpold warned at start). */
 	if (!collector_caps(c->d->col)->unix_hooks)
-		return 0;
+		return -EACCES;
+	if (getsockopt(sock, SOL_SOCKET, SO_COOKIE, &t.cookie,
+		       &(socklen_t){sizeof(t.cookie)}) < 0)
+		return -errno;
 	memcpy(t.addr, &u->sun, u->len);
 	if (!still_valid(c))
 		return -EINTR;
@@ -1096,9 +1101,11 @@ void decide(struct daemon *d, int lfd, const struct seccomp_notif *req,
 		break;
 	case __NR_unshare:
 	case __NR_clone:
-		/* only CLONE_NEWUSER comes here (the filter says so): in a
-		 * user namespace of its own a process holds every capability
-		 * over its own namespaces, so it takes sys_admin */
+	case __NR_setns:
+		/* only CLONE_NEWUSER (or setns's "any") comes here (the
+		 * filter says so): in a user namespace of its own a process
+		 * holds every capability over its own namespaces, so it takes
+		 * sys_admin */
 		side_door(&c, CAP_SYS_ADMIN, EPERM);
 		break;
 	case __NR_userfaultfd:

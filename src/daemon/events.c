@@ -48,18 +48,19 @@ void events_fill_process(struct daemon *d, struct sp_event *e, pid_t tid,
 }
 
 /*
- * A set*id call whose value secpold decided (a ranged setuid/setgid grant)
- * was reported by secpold with its value; the kernel's own check of the
- * capability during that call is the same check and is not reported
- * again (SPEC §5: one event, not two).
+ * A set*id call or a bind whose value secpold decided (a ranged setuid,
+ * setgid or net_bind_service grant) was reported by secpold with its
+ * value; the kernel's own check of the capability during that call is the
+ * same check and is not reported again (SPEC §5: one event, not two).
  */
 static bool decided_by_secpold(struct daemon *d, const struct spb_ev_cap *r)
 {
 	struct sp_grant_view g;
+	bool setid = (r->cap == CAP_SETUID || r->cap == CAP_SETGID) &&
+		     decide_is_setid(r->syscall);
+	bool port = r->cap == CAP_NET_BIND_SERVICE && r->syscall == __NR_bind;
 
-	if (!(r->flags & SPB_CAP_TYPED) || !d->policy ||
-	    (r->cap != CAP_SETUID && r->cap != CAP_SETGID) ||
-	    !decide_is_setid(r->syscall))
+	if (!(r->flags & SPB_CAP_TYPED) || !d->policy || !(setid || port))
 		return false;
 	return sp_policy_grant(d->policy, r->h.type,
 			       r->euid == 0 ? SP_ROOT : SP_NONROOT,

@@ -262,6 +262,32 @@ static int parse_status(const char *buf, size_t len, struct proc_creds *c)
 	return seen == F_ALL ? 0 : -EINVAL;
 }
 
+/* Same namespace as ours?  1, 0 or -errno (-ESRCH: the process is gone). */
+static int same_ns(const char *path, dev_t dev, ino_t ino)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	return st.st_dev == dev && st.st_ino == ino;
+}
+
+/* Is pid in our user namespace?  1, 0 or -errno. */
+static int userns_is_ours(pid_t pid)
+{
+	char path[48];
+	struct stat st;
+
+	if (!own_userns_ino) { /* proxy_init not run (unit tests) */
+		if (stat("/proc/self/ns/user", &st) < 0)
+			return -errno;
+		own_userns_dev = st.st_dev;
+		own_userns_ino = st.st_ino;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	return same_ns(path, own_userns_dev, own_userns_ino);
+}
+
 int proc_creds_read(pid_t pid, struct proc_creds *c)
 {
 	_cleanup_close_ int fd = -1;
@@ -300,7 +326,16 @@ int proc_creds_read(pid_t pid, struct proc_creds *c)
 	/* An exiting thread's status can be empty or lack its creds. */
 	if (len == 0)
 		return -ESRCH;
-	return parse_status(text, len, c);
+	r = parse_status(text, len, c);
+	if (r == 0)
+		r = userns_is_ours(pid);
+	if (r < 0)
+		return r;
+	/* Capabilities held in a user namespace of its own are nothing in
+	 * ours: acting with them here would be a way out of it. */
+	if (r == 0)
+		c->cap_eff = c->cap_prm = 0;
+	return 0;
 }
 
 /* --- switching ------------------------------------------------------------ */
@@ -558,7 +593,7 @@ int proxy_pathres_full(const struct proc_creds *c, pid_t pid, int dirfd,
 
 struct bind_args {
 	int sock;
-	struct sockaddr_un sa;
+	const struct sockaddr *sa;
 	socklen_t len;
 };
 
@@ -566,8 +601,15 @@ static int do_bind(void *arg)
 {
 	struct bind_args *a = arg;
 
-	return bind(a->sock, (struct sockaddr *)&a->sa, a->len) < 0 ? -errno
-								    : 0;
+	return bind(a->sock, a->sa, a->len) < 0 ? -errno : 0;
+}
+
+int proxy_bind(const struct proc_creds *c, int sock,
+	       const struct sockaddr *sa, socklen_t len)
+{
+	struct bind_args a = {.sock = sock, .sa = sa, .len = len};
+
+	return as_process(c, -1, false, do_bind, &a);
 }
 
 /* A single path component, as pathres hands out. */
@@ -582,14 +624,15 @@ static int check_name(const char *name)
 int proxy_bind_unix(const struct proc_creds *c, int sock, int dirfd,
 		    const char *name)
 {
-	struct bind_args a = {.sock = sock, .sa = {.sun_family = AF_UNIX}};
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct bind_args a = {.sock = sock, .sa = (struct sockaddr *)&sun};
 	size_t n = strlen(name);
 
 	if (check_name(name) < 0)
 		return -EINVAL;
-	if (n >= sizeof(a.sa.sun_path))
+	if (n >= sizeof(sun.sun_path))
 		return -ENAMETOOLONG;
-	memcpy(a.sa.sun_path, name, n + 1);
+	memcpy(sun.sun_path, name, n + 1);
 	a.len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
 	/* bind has no *at form: it resolves from the cwd, which is this
 	 * thread's own after proxy_init. */
@@ -688,16 +731,6 @@ static int do_mount(void *arg)
 	return 0;
 }
 
-/* Same namespace as ours?  1, 0 or -errno (-ESRCH: the process is gone). */
-static int same_ns(const char *path, dev_t dev, ino_t ino)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
-	return st.st_dev == dev && st.st_ino == ino;
-}
-
 int proxy_mount(const struct proc_creds *c, pid_t pid, const char *source,
 		int source_fd, int dirfd, const char *fstype,
 		unsigned long flags, const char *data)
@@ -718,8 +751,7 @@ int proxy_mount(const struct proc_creds *c, pid_t pid, const char *source,
 	/* The historic magic number in the high bits means nothing. */
 	if ((a.flags & MS_MGC_MSK) == MS_MGC_VAL)
 		a.flags &= ~MS_MGC_MSK;
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-	ret = same_ns(path, own_userns_dev, own_userns_ino);
+	ret = userns_is_ours(pid);
 	if (ret <= 0)
 		return ret < 0 ? ret : -EPERM;
 	if (fstat(own_mntns, &own) < 0)

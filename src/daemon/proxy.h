@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #define PROXY_MAX_GROUPS 256
@@ -46,7 +47,8 @@ struct proxy_hooks {
 /* Sets the hooks (NULL: none) for the following calls. */
 void proxy_set_hooks(const struct proxy_hooks *h);
 /* Reads the credentials of process pid from /proc/pid/status.  -E2BIG
- * if it has more than PROXY_MAX_GROUPS groups. */
+ * if it has more than PROXY_MAX_GROUPS groups.  The capabilities are
+ * those it holds in our user namespace: none if it is in another. */
 int proc_creds_read(pid_t pid, struct proc_creds *c);
 
 struct pathres;
@@ -68,6 +70,10 @@ int proxy_pathres_full(const struct proc_creds *c, pid_t pid, int dirfd,
  * directory descriptor from pathres. */
 int proxy_bind_unix(const struct proc_creds *c, int sock, int dirfd,
 		    const char *name);
+/* bind(2) of any other address: the kernel's checks (a privileged port)
+ * are the process's. */
+int proxy_bind(const struct proc_creds *c, int sock,
+	       const struct sockaddr *sa, socklen_t len);
 int proxy_symlink(const struct proc_creds *c, const char *target, int dirfd,
 		  const char *name);
 int proxy_mknod(const struct proc_creds *c, int dirfd, const char *name,

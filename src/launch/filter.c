@@ -109,6 +109,15 @@ int launch_install_filter(void)
 		r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(clone), 1,
 				     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER,
 					     CLONE_NEWUSER));
+	/* Joining one (setns with a user namespace, or with nstype 0,
+	 * which takes whatever the descriptor is) is the same. */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(setns), 1,
+				     SCMP_A1(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER,
+					     CLONE_NEWUSER));
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(setns), 1,
+				     SCMP_A1(SCMP_CMP_EQ, 0));
 	if (r == 0)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
 				     0);

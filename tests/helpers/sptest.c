@@ -37,6 +37,17 @@
  *   sptest race-bind GOOD BAD N     a thread flips the path while the
  *   sptest race-symlink GOOD BAD N  other binds/links/connects N times;
  *   sptest race-connect GOOD BAD N  prints "ok=K" (successful calls)
+ *   sptest race-bind-fd PATH N      a thread swaps an AF_UNIX socket in
+ *                                   and out under the descriptor number
+ *                                   of a TCP socket that the other binds to
+ *                                   the unix PATH N times; prints "ok=K"
+ *   sptest bind-port6-short PORT    bind a TCP6 socket on [::1]:PORT with a
+ *                                   24-byte (RFC 2133) address
+ *   sptest bind-port-unspec PORT    bind a TCP socket with an AF_UNSPEC
+ *                                   address (INADDR_ANY, PORT)
+ *   sptest setns-user PID           setns(2) into PID's user namespace
+ *                                   (nstype 0)
+ *   sptest userns-bind PATH         unshare(CLONE_NEWUSER), then bind PATH
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -218,6 +229,49 @@ static int race(const char *op, const char *good, const char *bad, long n)
 	return 0;
 }
 
+struct fdswap {
+	int fd, inet;
+	atomic_int stop;
+};
+
+static void *fd_swapper(void *arg)
+{
+	struct fdswap *w = arg;
+
+	while (!atomic_load(&w->stop)) {
+		int u = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (u >= 0) {
+			dup2(u, w->fd);
+			close(u);
+		}
+		dup2(w->inet, w->fd);
+	}
+	return NULL;
+}
+
+static int race_bind_fd(const char *path, long n)
+{
+	struct fdswap w = {0};
+	struct sockaddr_un sun;
+	socklen_t len = make_addr(path, &sun);
+	pthread_t t;
+	long i, ok = 0;
+
+	w.inet = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	w.fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (w.inet < 0 || w.fd < 0)
+		return report(-1);
+	pthread_create(&t, NULL, fd_swapper, &w);
+	for (i = 0; i < n; i++)
+		if (bind(w.fd, (struct sockaddr *)&sun, len) == 0)
+			ok++;
+	atomic_store(&w.stop, 1);
+	pthread_join(t, NULL);
+	printf("ok=%ld\n", ok);
+	return 0;
+}
+
 /* ---- the rest ------------------------------------------------------- */
 
 static int ia32_getpid(void)
@@ -372,6 +426,42 @@ int main(int argc, char **argv)
 		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
 		return report(bind(s, (struct sockaddr *)&sin, sizeof(sin)));
 	}
+	if (argc == 3 && !strcmp(op, "bind-port6-short")) {
+		struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
+
+		s = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		sin6.sin6_port = htons((uint16_t)num(argv[2]));
+		sin6.sin6_addr = in6addr_loopback;
+		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
+		return report(bind(s, (struct sockaddr *)&sin6, 24));
+	}
+	if (argc == 3 && !strcmp(op, "bind-port-unspec")) {
+		struct sockaddr_in sin = {.sin_family = AF_UNSPEC};
+
+		s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		sin.sin_port = htons((uint16_t)num(argv[2]));
+		sin.sin_addr.s_addr = htonl(INADDR_ANY);
+		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
+		return report(bind(s, (struct sockaddr *)&sin, sizeof(sin)));
+	}
+	if (argc == 3 && !strcmp(op, "setns-user")) {
+		char p[64];
+		int fd;
+
+		snprintf(p, sizeof(p), "/proc/%s/ns/user", argv[2]);
+		fd = open(p, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return report(-1);
+		return report(setns(fd, 0));
+	}
+	if (argc == 3 && !strcmp(op, "userns-bind")) {
+		if (unshare(CLONE_NEWUSER) < 0)
+			return report(-1);
+		s = unix_sock(SOCK_STREAM);
+		return report(bind(s, (struct sockaddr *)&sun, make_addr(argv[2], &sun)));
+	}
+	if (argc == 4 && !strcmp(op, "race-bind-fd"))
+		return race_bind_fd(argv[2], num(argv[3]));
 	if (argc == 3 && !strcmp(op, "setuid")) {
 		uid_t u = (uid_t)num(argv[2]);
 

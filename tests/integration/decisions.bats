@@ -112,6 +112,16 @@ done_monitor() {
 	mon_lacks m "attached channel to path $SCRATCH/srv/rootonly/s"
 }
 
+@test "capabilities a process holds in a user namespace of its own are not used for it" {
+	# ns_t (root, sys_admin, no dac_override) cannot create in 1234's
+	# directory; in a user namespace of its own it holds dac_override
+	# there, which secpold must not carry over into acting for it
+	sp_expect EACCES ns_t bind "$SCRATCH/srv/u1234/ns"
+	sp_expect EACCES ns_t userns-bind "$SCRATCH/srv/u1234/ns"
+	[ ! -e "$SCRATCH/srv/u1234/ns" ] || die "secpold bound with the namespace's capabilities"
+	sp_expect ok ns_t userns-bind "$SCRATCH/srv/ns"
+}
+
 @test "relabelled attach: the channel has the new type for connects" {
 	serve_start rl srv_t serve "$SCRATCH/relabel"
 	sp_expect EPERM cli_t connect "$SCRATCH/relabel"   # cli_t may reach srv_t, not chan_t
@@ -147,6 +157,11 @@ done_monitor() {
 	serve_start up - serve "$SCRATCH/plain/conn"
 	sp_expect ok nocli_t connect "$SCRATCH/plain/conn"
 	expect_eq "connections the server accepted" "$(serve_stop up)" 1
+	# a path that is no socket: refused as the kernel would, not let
+	# through to be looked at again
+	: >"$SCRATCH/plain/file"
+	sp_expect ECONNREFUSED nocli_t connect "$SCRATCH/plain/file"
+	sp_expect ENOENT nocli_t connect "$SCRATCH/plain/none"
 	done_monitor
 	mon_lacks m "CHANNEL_CONNECT"
 }
@@ -239,11 +254,16 @@ done_monitor() {
 	sp_expect ok web_t bind-port 443
 	sp_expect EPERM web_t bind-port 80
 	sp_expect ok web_t bind-port 8080 # unprivileged: no ability needed
+	# the other spellings of a port the kernel accepts: AF_UNSPEC for
+	# IPv4, the 24-byte RFC 2133 address for IPv6
+	sp_expect EPERM web_t bind-port-unspec 80
+	sp_expect EPERM web_t bind-port6-short 80
+	sp_expect ok web_t bind-port-unspec 443
 	done_monitor
 	mon_has m \
 		"info: $SPN (pid:N) type web_t uses ability NET_BIND_SERVICE(443) as root" \
 		"error: $SPN (pid:N) type web_t lacks ability NET_BIND_SERVICE(80) as root"
-	expect_eq "NET_BIND_SERVICE events" "$(mon_count m 'type web_t .*NET_BIND_SERVICE')" 2
+	expect_eq "NET_BIND_SERVICE events" "$(mon_count m 'type web_t .*NET_BIND_SERVICE')" 5
 }
 
 @test "io_uring_setup is refused (EPERM) unless the type has io_uring" {
@@ -271,6 +291,14 @@ done_monitor() {
 @test "a user namespace takes sys_admin; userfaultfd is refused; clone3 falls back to clone" {
 	sp_expect EPERM nopath_t unshare-user
 	sp_expect ok admin_t unshare-user
+	# joining one is the same (setns with nstype 0 takes any namespace)
+	unshare -U sleep 60 3>&- &
+	local ns=$!
+	wait_until 20 test "$(readlink /proc/$ns/ns/user)" != "$(readlink /proc/self/ns/user)" ||
+		die "unshare -U did not start"
+	sp_expect EPERM nopath_t setns-user "$ns"
+	sp_expect ok admin_t setns-user "$ns"
+	kill "$ns"
 	sp_expect EPERM admin_t userfaultfd
 	# clone3 hides its flags from the filter: ENOSYS, and libc falls back
 	sp_expect ENOSYS nopath_t clone3

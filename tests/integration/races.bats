@@ -96,6 +96,17 @@ race() {
 	echo "# the allowed server accepted $good connections" >&3
 }
 
+@test "race-bind-fd: a unix socket swapped under a checked TCP descriptor is never bound" {
+	local bad=$SCRATCH/nob/fdsock
+	watch_start "$bad"
+	run --separate-stderr timeout 300 "$ON" -T racer_t "$SPTEST" race-bind-fd "$bad" "$RACE_N"
+	expect_status 0
+	no_sanitizer
+	watch_stop
+	expect_eq "binds that succeeded" "$output" ok=0
+	[ ! -e "$bad" ] || die "$bad exists"
+}
+
 @test "secpold stops cleanly on SIGTERM and leaves nothing behind" {
 	spt_final_check
 }

@@ -23,6 +23,7 @@
 #include <linux/capability.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -393,6 +394,38 @@ static void test_creds_child(void **state)
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_int_equal(proc_creds_read(pid, &c), -ESRCH);
 	assert_int_equal(count_fds(), fds);
+}
+
+/* A process in a user namespace of its own holds every capability
+ * there, and none in ours: proc_creds_read must say none. */
+static void test_creds_other_userns(void **state)
+{
+	struct proc_creds c;
+	int p[2], st;
+	pid_t pid;
+	char ch;
+
+	(void)state;
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(p[0]);
+		if (unshare(CLONE_NEWUSER) < 0 || write(p[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	assert_int_equal(read(p[0], &ch, 1), 1);
+	assert_int_equal(proc_creds_read(pid, &c), 0);
+	assert_true(c.cap_eff == 0 && c.cap_prm == 0);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	close(p[0]);
+	/* and the same reader still sees our own */
+	assert_int_equal(proc_creds_read(getpid(), &c), 0);
+	assert_true(c.cap_prm == our_permitted());
 }
 
 static int many_groups(int n, int *ret)
@@ -927,6 +960,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_creds_self),
 	    cmocka_unit_test(test_creds_child),
+	    cmocka_unit_test(test_creds_other_userns),
 	    cmocka_unit_test(test_creds_groups_limit),
 	    cmocka_unit_test(test_bind),
 	    cmocka_unit_test(test_symlink),
