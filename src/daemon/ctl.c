@@ -524,6 +524,34 @@ static void on_client(struct daemon *d, struct watch *w, uint32_t events)
 		ctl_flush_monitors(d);
 }
 
+/*
+ * Connections held open at once: per process, and in all.  Only root can
+ * connect, but a typed root process is still one that must not starve
+ * secpold of descriptors (supervision needs them for every call).
+ */
+#define CTL_MAX_PER_PROCESS 16
+#define CTL_MAX_CLIENTS 512
+
+/* Refuses the connection if its process, or everyone, holds too many. */
+static bool over_limit(struct daemon *d, pid_t pid)
+{
+	unsigned n = 0, same = 0;
+
+	for (const struct client *c = d->clients; c; c = c->next) {
+		n++;
+		same += c->pid == pid;
+	}
+	if (n < CTL_MAX_CLIENTS && same < CTL_MAX_PER_PROCESS)
+		return false;
+	if (same >= CTL_MAX_PER_PROCESS)
+		log_warn("refused a control connection of process %d: it holds %d already",
+			 pid, CTL_MAX_PER_PROCESS);
+	else
+		log_warn("refused a control connection of process %d: %d connections are open",
+			 pid, CTL_MAX_CLIENTS);
+	return true;
+}
+
 void ctl_accept(struct daemon *d, struct watch *w, uint32_t events)
 {
 	(void)events;
@@ -540,7 +568,8 @@ void ctl_accept(struct daemon *d, struct watch *w, uint32_t events)
 			return;
 		}
 		cl = calloc(1, sizeof(*cl));
-		if (!cl || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+		if (!cl || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+		    over_limit(d, cred.pid)) {
 			free(cl);
 			close(fd);
 			continue;

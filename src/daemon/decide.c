@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/kcmp.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -37,6 +38,7 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "launch/launch.h"
 #include "pathres.h"
 #include "policy/ability.h"
 #include "procmem.h"
@@ -201,17 +203,26 @@ static bool need_value(struct call *c, uint16_t ability, uint64_t v)
 
 /* ---- the process's descriptors and memory -------------------------- */
 
-/* A pidfd of the calling thread (of its process before 6.9). */
+/*
+ * A pidfd of the calling thread.  Before 6.9 only the process has one,
+ * which gives the descriptors of its main thread: used only when the
+ * calling thread shares that table (a clone without CLONE_FILES has its
+ * own), else the call is refused.
+ */
 static int call_pidfd(struct call *c)
 {
-	if (c->pidfd < 0) {
-		c->pidfd = (int)syscall(SYS_pidfd_open, c->tid, PIDFD_THREAD);
-		if (c->pidfd < 0 && errno == EINVAL) /* kernels before 6.9 */
-			c->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
-		if (c->pidfd < 0)
-			return -errno;
+	if (c->pidfd >= 0)
+		return c->pidfd;
+	c->pidfd = (int)syscall(SYS_pidfd_open, c->tid, PIDFD_THREAD);
+	if (c->pidfd < 0 && errno == EINVAL && c->tid != c->pid) {
+		long same = syscall(SYS_kcmp, c->pid, c->tid, KCMP_FILES, 0, 0);
+
+		if (same != 0)
+			return same < 0 ? -errno : -EPERM;
 	}
-	return c->pidfd;
+	if (c->pidfd < 0 && errno == EINVAL)
+		c->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+	return c->pidfd < 0 ? -errno : c->pidfd;
 }
 
 /* A copy of descriptor fd of the calling thread (its own table). */
@@ -948,6 +959,25 @@ static void do_setid(struct call *c, int nr)
 	answer_continue(c);
 }
 
+/*
+ * setgroups under a setgid subrange.  The list is in the process's memory,
+ * where another thread could change it after our check, and secpold cannot
+ * set another process's groups for it: only clearing the list (size 0,
+ * nothing to read) is let through.
+ */
+static void do_setgroups(struct call *c)
+{
+	struct sp_grant_view g;
+
+	if (sp_policy_grant(c->d->policy, c->type, c->dom, CAP_SETGID, &g) < 0 ||
+	    !g.ranged || c->req->data.args[0] == 0)
+		return answer_continue(c);
+	emit_ability(c, CAP_SETGID, false, false, 0, 0, EPERM);
+	log_info("refused setgroups of %d with %llu groups: a setgid subrange allows only clearing the list",
+		 c->pid, (unsigned long long)c->req->data.args[0]);
+	answer_errno(c, EPERM);
+}
+
 /* ---- side doors ---------------------------------------------------- */
 
 static void side_door(struct call *c, uint16_t ability, int err)
@@ -1049,6 +1079,16 @@ void decide(struct daemon *d, int lfd, const struct seccomp_notif *req,
 	proxy_set_hooks(&hooks);
 
 	if (req->data.arch != AUDIT_ARCH_NATIVE) {
+		/* compat_syscalls opens the other ABI, not a way around the
+		 * calls decided here (only native ones are) */
+		if (sp_policy_has(d->policy, c.type, c.dom, AB_COMPAT_SYSCALLS) &&
+		    launch_compat_supervised(req->data.nr,
+					     (const uint64_t *)req->data.args)) {
+			log_info("refused ia32 system call %d of %d: supervised calls are decided for x86-64 only",
+				 req->data.nr, c.pid);
+			answer_errno(&c, ENOSYS);
+			goto out;
+		}
 		side_door(&c, AB_COMPAT_SYSCALLS, ENOSYS);
 		goto out;
 	}
@@ -1096,7 +1136,12 @@ void decide(struct daemon *d, int lfd, const struct seccomp_notif *req,
 	case __NR_setfsgid:
 		do_setid(&c, req->data.nr);
 		break;
+	case __NR_setgroups:
+		do_setgroups(&c);
+		break;
 	case __NR_io_uring_setup:
+	case __NR_io_uring_enter:
+	case __NR_io_uring_register:
 		side_door(&c, AB_IO_URING, EPERM);
 		break;
 	case __NR_unshare:

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -60,6 +61,20 @@ static int wait_ready(int rd, pid_t child)
 	return 1;
 }
 
+/* Every supervised tree holds a listener descriptor here, every monitor
+ * a connection: the soft limit of 1024 is too small for a busy machine. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_warn("cannot raise the open file limit: %s",
+				 strerror(errno));
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -105,6 +120,7 @@ int main(int argc, char **argv)
 	}
 	o.rundir = ctl_rundir();
 	o.default_policy = ctl_default_policy();
+	raise_fd_limit();
 
 	if (!foreground) {
 		pid_t pid;

@@ -6,6 +6,7 @@
  * (secpold performs some calls itself; a restart would redo them).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "common/util.h"
 #include "launch.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
@@ -31,10 +33,12 @@ static const char *const supervised[] = {
 	"listen", "connect", "sendmsg", "sendmmsg", /* sendto: see below */
 	/* subranges of setuid/setgid */
 	"setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid",
-	"setfsuid", "setfsgid",
-	/* side doors: io_uring and the new mount API bypass supervision;
-	 * userfaultfd could make secpold wait while it reads an argument */
-	"io_uring_setup", "fsopen", "fsmount", "fspick", "open_tree",
+	"setfsuid", "setfsgid", "setgroups",
+	/* side doors: io_uring and the new mount API bypass supervision
+	 * (a ring can be received from another process, hence enter and
+	 * register too); userfaultfd could make secpold wait while it reads
+	 * an argument */
+	"io_uring_setup", "io_uring_enter", "io_uring_register", "fsopen", "fsmount", "fspick", "open_tree",
 	"move_mount", "mount_setattr", "userfaultfd",
 	NULL,
 };
@@ -42,6 +46,68 @@ static const char *const supervised[] = {
 const char *const *launch_supervised_syscalls(void)
 {
 	return supervised;
+}
+
+/* socketcall(2)'s numbers for the calls supervised natively (linux/net.h:
+ * SYS_BIND, SYS_CONNECT, SYS_LISTEN, SYS_SENDTO, SYS_SENDMSG,
+ * SYS_SENDMMSG). */
+static const uint64_t socketcall_supervised[] = {2, 3, 4, 11, 16, 20};
+
+/* The supervised calls' ia32 numbers, resolved once. */
+static int compat_nrs[64];
+static size_t ncompat;
+static pthread_once_t compat_once = PTHREAD_ONCE_INIT;
+
+/* ia32 has a second, 32-bit-id set*id family besides the 16-bit one */
+static const char *const compat_only[] = {
+	"setuid32", "setgid32", "setreuid32", "setregid32", "setresuid32",
+	"setresgid32", "setfsuid32", "setfsgid32", "setgroups32", NULL,
+};
+
+static void resolve_names(const char *const *names)
+{
+	for (size_t i = 0; names[i] && ncompat < ARRAY_SIZE(compat_nrs); i++) {
+		int nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86,
+							   names[i]);
+
+		if (nr >= 0)
+			compat_nrs[ncompat++] = nr;
+	}
+}
+
+static void resolve_compat(void)
+{
+	resolve_names(supervised);
+	resolve_names(compat_only);
+}
+
+static int compat_nr(const char *name)
+{
+	return seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, name);
+}
+
+bool launch_compat_supervised(int nr, const uint64_t args[6])
+{
+	size_t i;
+
+	pthread_once(&compat_once, resolve_compat);
+	for (i = 0; i < ncompat; i++)
+		if (compat_nrs[i] == nr)
+			return true;
+	/* the ones the filter looks at the arguments of, as it does */
+	if (nr == compat_nr("socketcall")) {
+		for (i = 0; i < ARRAY_SIZE(socketcall_supervised); i++)
+			if (args[0] == socketcall_supervised[i])
+				return true;
+		return false;
+	}
+	if (nr == compat_nr("unshare") || nr == compat_nr("clone"))
+		return args[0] & CLONE_NEWUSER;
+	if (nr == compat_nr("setns"))
+		return args[1] == 0 || (args[1] & CLONE_NEWUSER);
+	if (nr == compat_nr("sendto"))
+		return args[4] != 0;
+	return nr == compat_nr("clone3"); /* its flags are in memory */
 }
 
 /* libseccomp writes the program to a descriptor: read it back. */

@@ -21,6 +21,13 @@
 int launch_install_filter(void);
 /* The supervised system calls (for documentation and tests). */
 const char *const *launch_supervised_syscalls(void);
+/*
+ * Is ia32 system call nr with these arguments one that the filter would
+ * hand to secpold as a native call (bind, connect through socketcall,
+ * mount, set*id, a user namespace...)?  secpold decides native calls
+ * only, so these are refused even to a type with compat_syscalls.
+ */
+bool launch_compat_supervised(int nr, const uint64_t args[6]);
 
 struct launch_caps {
 	uint64_t caps;      /* the capabilities of the type in this domain */

@@ -47,7 +47,8 @@ struct opts {
 	bool have_user;
 	uid_t uid;
 	gid_t gid;
-	char user_name[256]; /* for initgroups, if known ("" if not) */
+	gid_t *groups; /* the user's supplementary groups (-u) */
+	int ngroups;
 	char **argv;
 };
 
@@ -72,6 +73,30 @@ static void usage(FILE *out)
 "secpold runs; 126 when the command cannot be run; 127 when it is not\n"
 "found; 2 for bad usage.  See on(1).\n");
 	/* clang-format on */
+}
+
+/* initgroups(3)'s list, for the child to set: name's groups and o->gid. */
+static int user_groups(const char *name, struct opts *o)
+{
+	static gid_t *groups; /* kept until exit (the child uses it) */
+	int n = 64;
+
+	for (;;) {
+		gid_t *g = realloc(groups, sizeof(*g) * (size_t)n);
+		int want = n;
+
+		if (!g)
+			return -ENOMEM;
+		groups = g;
+		if (getgrouplist(name, o->gid, groups, &want) >= 0) {
+			o->groups = groups;
+			o->ngroups = want;
+			return 0;
+		}
+		if (want <= n || want > 65536)
+			return -EINVAL;
+		n = want;
+	}
 }
 
 static int parse_user(const char *arg, struct opts *o)
@@ -99,8 +124,6 @@ static int parse_user(const char *arg, struct opts *o)
 	}
 	/* without a group: the user's own, or the same number */
 	o->gid = pw ? pw->pw_gid : (gid_t)o->uid;
-	if (pw && strlen(pw->pw_name) < sizeof(o->user_name))
-		strcpy(o->user_name, pw->pw_name);
 	if (colon) {
 		struct group *gr;
 
@@ -113,6 +136,13 @@ static int parse_user(const char *arg, struct opts *o)
 			free(copy);
 			return -EINVAL;
 		}
+	}
+	/* Looked up here, untyped: the typed child's name service lookups
+	 * (nscd, systemd-userdb sockets) would meet the unix hooks. */
+	if (pw && user_groups(pw->pw_name, o) < 0) {
+		log_err("cannot list the groups of user '%s'", pw->pw_name);
+		free(copy);
+		return -EINVAL;
 	}
 	o->have_user = true;
 	free(copy);
@@ -169,8 +199,7 @@ static void child(const struct opts *o, int from_parent, int to_parent,
 	if (read_full(from_parent, &su, sizeof(su)) < 0)
 		_exit(1);
 	if (o->have_user) {
-		if (o->user_name[0] ? initgroups(o->user_name, o->gid) < 0 :
-				      setgroups(0, NULL) < 0)
+		if (setgroups((size_t)o->ngroups, o->groups) < 0)
 			child_fail(status, errno);
 		/* keep the permitted set across the uid change; the type's
 		 * non-root capabilities are applied below */

@@ -25,6 +25,9 @@
  *                             push FILE from a second thread after the
  *                             main thread has exited (the process must
  *                             keep its type: refused under a type)
+ *   ctltest flood N           open N connections at once and say hello
+ *                             on each; prints "answered=K" (the daemon
+ *                             limits how many one process holds)
  *   ctltest stall FILE        subscribe to everything (all kinds,
  *                             successes, repeats, noaudit), create FILE,
  *                             then never read; runs until killed
@@ -218,6 +221,22 @@ static int garbage(void)
 	return 0;
 }
 
+static int flood(long n)
+{
+	char err[256];
+	long i, answered = 0;
+
+	for (i = 0; i < n; i++) {
+		int s = ctl_connect(); /* kept open until exit */
+
+		if (s >= 0 &&
+		    ctl_call(s, CTL_HELLO, NULL, 0, -1, &msg, err, sizeof(err)) == 0)
+			answered++;
+	}
+	printf("answered=%ld\n", answered);
+	return 0;
+}
+
 static int stall(const char *file)
 {
 	struct ctl_subscribe sub = {
@@ -258,6 +277,8 @@ int main(int argc, char **argv)
 		return stall(argv[2]);
 	if (argc == 3 && !strcmp(op, "orphan-push"))
 		return orphan_push(argv[2]);
+	if (argc == 3 && !strcmp(op, "flood"))
+		return flood(strtol(argv[2], NULL, 10));
 	if (argc == 3 && !strcmp(op, "leaderless-push"))
 		return leaderless_push(argv[2]);
 	fprintf(stderr, "usage: ctltest hello | push FILE | garbage | stall FILE\n");

@@ -19,9 +19,15 @@
  *   sptest mount-tmpfs DIR          mount(2) a tmpfs
  *   sptest fsopen                   the new mount API
  *   sptest io_uring                 io_uring_setup(2)
+ *   sptest with-ring CMD...         set up a ring as descriptor 3 (not
+ *                                   close-on-exec), then exec CMD
+ *   sptest io_uring-enter FD        io_uring_enter(2) on ring FD
  *   sptest ia32-getpid              a 32-bit system call (int $0x80)
+ *   sptest ia32-unshare-user        unshare(CLONE_NEWUSER) the same way
+ *   sptest ia32-setuid UID          setuid32 the same way
  *   sptest bind-port PORT           bind a TCP socket on 127.0.0.1:PORT
  *   sptest setuid UID | setgid GID  setresuid/setresgid to the id
+ *   sptest setgroups [GID]          setgroups(2) to {GID}, or to none
  *   sptest alloc-exec               allocate memory, then exec /bin/true
  *   sptest unshare-user             unshare(CLONE_NEWUSER)
  *   sptest userfaultfd              userfaultfd(2)
@@ -274,12 +280,12 @@ static int race_bind_fd(const char *path, long n)
 
 /* ---- the rest ------------------------------------------------------- */
 
-static int ia32_getpid(void)
+/* An i386 system call with one argument (int $0x80). */
+static int ia32_call(long nr, long arg)
 {
 	long r;
 
-	/* __NR_getpid is 20 on i386 */
-	__asm__ volatile("int $0x80" : "=a"(r) : "a"(20L) : "memory");
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(arg) : "memory");
 	if (r < 0) {
 		errno = (int)-r;
 		return report(-1);
@@ -410,13 +416,29 @@ int main(int argc, char **argv)
 
 		return report(fd < 0 ? -1 : 0);
 	}
+	if (argc >= 3 && !strcmp(op, "with-ring")) {
+		struct io_uring_params p = {0};
+		int fd = (int)syscall(SYS_io_uring_setup, 4, &p);
+
+		if (fd < 0 || dup2(fd, 3) < 0)
+			return report(-1);
+		execvp(argv[2], argv + 2);
+		return report(-1);
+	}
+	if (argc == 3 && !strcmp(op, "io_uring-enter"))
+		return report(syscall(SYS_io_uring_enter, (int)num(argv[2]), 0, 0,
+				      0, NULL, 0) < 0 ? -1 : 0);
 	if (argc == 2 && !strcmp(op, "io_uring")) {
 		struct io_uring_params p = {0};
 
 		return report(syscall(SYS_io_uring_setup, 4, &p) < 0 ? -1 : 0);
 	}
 	if (argc == 2 && !strcmp(op, "ia32-getpid"))
-		return ia32_getpid();
+		return ia32_call(20, 0); /* i386 getpid */
+	if (argc == 2 && !strcmp(op, "ia32-unshare-user"))
+		return ia32_call(310, CLONE_NEWUSER); /* i386 unshare */
+	if (argc == 3 && !strcmp(op, "ia32-setuid"))
+		return ia32_call(213, num(argv[2])); /* i386 setuid32 */
 	if (argc == 3 && !strcmp(op, "bind-port")) {
 		struct sockaddr_in sin = {.sin_family = AF_INET};
 
@@ -471,6 +493,11 @@ int main(int argc, char **argv)
 		gid_t g = (gid_t)num(argv[2]);
 
 		return report((int)syscall(SYS_setresgid, g, g, g));
+	}
+	if ((argc == 2 || argc == 3) && !strcmp(op, "setgroups")) {
+		gid_t g = argc == 3 ? (gid_t)num(argv[2]) : 0;
+
+		return report((int)syscall(SYS_setgroups, argc - 2, &g));
 	}
 	if (argc == 2 && !strcmp(op, "alloc-exec"))
 		return alloc_exec();

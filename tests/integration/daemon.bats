@@ -252,3 +252,15 @@ running_policy() {
 	expect_status 0
 	expect_eq "running policy" "$(running_policy)" 0x00002222
 }
+
+@test "one process cannot hold more than 16 control connections; the daemon goes on serving" {
+	spd_start "$SCRATCH/a_m.bin"
+	run "$CTLTEST" flood 40
+	expect_status 0
+	expect_eq "connections answered" "$output" answered=16
+	grep -q "refused a control connection of process [0-9]*: it holds 16 already" \
+		"$SECPOL_RUNDIR/secpold.log" || die "no log line for the refusal"
+	# once they are closed, the next process is served
+	run "$CTLTEST" hello
+	expect_status 0
+}

@@ -250,6 +250,18 @@ done_monitor() {
 	mon_lacks m 'SET[UG]ID as '
 }
 
+@test "setgroups under a setgid subrange may only clear the list" {
+	# the list is in memory another thread can rewrite after a check
+	sp_expect EPERM ids_t setgroups 6
+	sp_expect ok ids_t setgroups
+	# without a subrange the kernel decides (admin_t lacks setgid)
+	sp_expect EPERM admin_t setgroups 6
+	done_monitor
+	mon_has m "error: $SPN (pid:N) type ids_t lacks ability SETGID as root"
+	grep -q "refused setgroups of [0-9]* with 1 groups: a setgid subrange allows only clearing the list" \
+		"$SECPOL_RUNDIR/secpold.log" || die "no log line for the refusal"
+}
+
 @test "net_bind_service with a port subrange: 443 allowed, 80 refused (127.0.0.1)" {
 	sp_expect ok web_t bind-port 443
 	sp_expect EPERM web_t bind-port 80
@@ -266,11 +278,20 @@ done_monitor() {
 	expect_eq "NET_BIND_SERVICE events" "$(mon_count m 'type web_t .*NET_BIND_SERVICE')" 5
 }
 
-@test "io_uring_setup is refused (EPERM) unless the type has io_uring" {
+@test "io_uring is refused (EPERM) unless the type has io_uring: setup, and a ring passed in" {
 	run "$SPTEST" io_uring
 	[ "$output" == ok ] || skip "io_uring is not available on this kernel ($output)"
 	sp_expect EPERM nopath_t io_uring
 	sp_expect ok uring_t io_uring
+	# a ring set up elsewhere and passed in is refused as well
+	local t
+	for t in nopath_t uring_t; do
+		run --separate-stderr "$SPTEST" with-ring "$ON" -T $t "$SPTEST" io_uring-enter 3
+		no_sanitizer
+		echo "$t:$output" >>"$SCRATCH/ring.out"
+	done
+	expect_eq "io_uring_enter on an inherited ring" "$(cat "$SCRATCH/ring.out")" \
+		"nopath_t:EPERM"$'\n'"uring_t:ok"
 	done_monitor
 	mon_has m \
 		"error: $SPN (pid:N) type nopath_t lacks ability IO_URING as root" \
@@ -314,6 +335,9 @@ done_monitor() {
 	[ "$output" == ok ] || skip "no ia32 emulation on this kernel ($output)"
 	sp_expect ENOSYS nopath_t ia32-getpid
 	sp_expect ok compat_t ia32-getpid
+	# compat_syscalls is no way around the calls decided natively
+	sp_expect ENOSYS compat_t ia32-unshare-user
+	sp_expect ENOSYS compat_t ia32-setuid 0
 	done_monitor
 	mon_has m \
 		"error: $SPN (pid:N) type nopath_t lacks ability COMPAT_SYSCALLS as root" \

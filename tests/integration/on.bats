@@ -121,6 +121,22 @@ status_field() { # status_field TEXT NAME: the value of "NAME:\t..." lines
 		"$(id -g nobody)	$(id -g nobody)	$(id -g nobody)	$(id -g nobody)"
 }
 
+@test "-u name: the user's supplementary groups, looked up before the process is typed" {
+	# a user of our own, in a private mount namespace's passwd and group
+	cp /etc/passwd "$SCRATCH/passwd"
+	cp /etc/group "$SCRATCH/group"
+	echo "sptu:x:4321:4321::/:/bin/sh" >>"$SCRATCH/passwd"
+	printf 'sptu:x:4321:\nsptg1:x:4401:sptu\nsptg2:x:4402:other,sptu\n' >>"$SCRATCH/group"
+	run --separate-stderr unshare -m sh -c '
+		mount --bind "$1/passwd" /etc/passwd &&
+		mount --bind "$1/group" /etc/group &&
+		exec "$2" -T run_t -u sptu cat /proc/self/status' sh "$SCRATCH" "$ON"
+	expect_status 0
+	no_sanitizer
+	expect_eq Uid "$(status_field "$output" Uid)" "4321	4321	4321	4321"
+	expect_eq Groups "$(status_field "$output" Groups | xargs)" "4321 4401 4402"
+}
+
 caps_all() { # caps_all OUTPUT HEX: every Cap* line has HEX
 	local f
 	for f in CapInh CapPrm CapEff CapBnd CapAmb; do
