@@ -95,7 +95,11 @@ struct ctl_assign_reply {
 	uint64_t caps_root;    /* capabilities of the type as root */
 	uint64_t caps_nonroot; /* ... and as non-root */
 	uint32_t policy_id;
-	uint32_t reserved;
+	uint16_t nattach; /* directories below which it may attach ... */
+	uint16_t nlink;   /* ... and link */
+	/* followed by nattach + nlink NUL-terminated absolute paths: `on`
+	 * confines the process's own renames and links of special files to
+	 * them (Landlock) */
 };
 
 struct ctl_register {

@@ -242,17 +242,65 @@ static void unknown_type(struct daemon *d, struct client *cl,
 	sb_free(&q);
 }
 
+/*
+ * Appends the directories of type's rules of one kind (SPB_R_ATTACH or
+ * SPB_R_LINK) to buf at *off, NUL-terminated, one per rule directory;
+ * returns how many.  If they do not fit, "/" alone (no confinement for
+ * that kind) is better than a partial list that would refuse what the
+ * policy allows.
+ */
+static uint16_t rule_dirs(const struct sp_policy *p, uint32_t type,
+			  uint32_t kind, char *buf, size_t len, size_t *off)
+{
+	size_t nr = sp_policy_rules(p, type, NULL, 0), i, start = *off;
+	struct sp_rule_view *v = calloc(nr ? nr : 1, sizeof(*v));
+	char dir[SPB_MAX_PATH + 1];
+	uint16_t n = 0;
+
+	if (!v)
+		goto everything;
+	sp_policy_rules(p, type, v, nr);
+	for (i = 0; i < nr; i++) {
+		size_t dl;
+
+		if (!(v[i].flags & kind) ||
+		    sp_path_rule_dir(v[i].path, v[i].flags, dir, sizeof(dir)) < 0)
+			continue;
+		dl = strlen(dir) + 1;
+		if (*off + dl > len || n == UINT16_MAX) {
+			free(v);
+			goto everything;
+		}
+		memcpy(buf + *off, dir, dl);
+		*off += dl;
+		n++;
+	}
+	free(v);
+	return n;
+everything:
+	*off = start;
+	if (*off + 2 > len)
+		return 0;
+	memcpy(buf + *off, "/", 2);
+	*off += 2;
+	return 1;
+}
+
 static void do_assign(struct daemon *d, struct client *cl, struct ctl_msg *m)
 {
 	struct ctl_assign a;
-	struct ctl_assign_reply ar = {0};
+	/* the reply and the directories after it */
+	char out[CTL_MAX_PAYLOAD] __attribute__((aligned(8)));
+	struct ctl_assign_reply *ar = (struct ctl_assign_reply *)out;
 	char name[SPB_MAX_NAME + 1];
+	size_t off;
 	uint64_t start;
 	int64_t ctype;
 	uint32_t type;
 	pid_t tgid, ppid;
 	int r;
 
+	memset(ar, 0, sizeof(*ar));
 	if (m->hdr.len < sizeof(a))
 		return (void)fail(cl, m, -EINVAL, "malformed request");
 	memcpy(&a, m->payload, sizeof(a));
@@ -288,7 +336,7 @@ static void do_assign(struct daemon *d, struct client *cl, struct ctl_msg *m)
 		if (r < 0)
 			return (void)fail(cl, m, r, "cannot record the type: %s",
 					  strerror(-r));
-		ar.flags = CTL_AR_NEEDS_LISTENER;
+		ar->flags = CTL_AR_NEEDS_LISTENER;
 	} else {
 		enum sp_domain dom = caller_domain(cl);
 		struct sp_event *e = calloc(1, sizeof(*e));
@@ -327,15 +375,20 @@ static void do_assign(struct daemon *d, struct client *cl, struct ctl_msg *m)
 		if (r < 0)
 			return (void)fail(cl, m, r, "cannot retype process %u: %s",
 					  a.pid, strerror(-r));
-		ar.flags = CTL_AR_RETYPED;
+		ar->flags = CTL_AR_RETYPED;
 	}
-	ar.type = type;
-	ar.caps_root = sp_policy_caps(d->policy, type, SP_ROOT);
-	ar.caps_nonroot = sp_policy_caps(d->policy, type, SP_NONROOT);
-	ar.policy_id = sp_policy_id(d->policy);
+	ar->type = type;
+	ar->caps_root = sp_policy_caps(d->policy, type, SP_ROOT);
+	ar->caps_nonroot = sp_policy_caps(d->policy, type, SP_NONROOT);
+	ar->policy_id = sp_policy_id(d->policy);
+	off = sizeof(*ar);
+	ar->nattach = rule_dirs(d->policy, type, SPB_R_ATTACH, out,
+				sizeof(out), &off);
+	ar->nlink = rule_dirs(d->policy, type, SPB_R_LINK, out, sizeof(out),
+			      &off);
 	log_info("process %u is now of type %s (for process %d)", a.pid, name,
 		 cl->pid);
-	reply(cl, m, 0, &ar, sizeof(ar), -1);
+	reply(cl, m, 0, out, off, -1);
 }
 
 static bool is_seccomp_listener(int fd)

@@ -29,6 +29,24 @@ const char *const *launch_supervised_syscalls(void);
  */
 bool launch_compat_supervised(int nr, const uint64_t args[6]);
 
+/* Where the process itself may make (create, rename to, link to)
+ * sockets, FIFOs and device nodes, and symbolic links. */
+struct launch_confine {
+	const char *const *attach_dirs;
+	size_t nattach;
+	const char *const *link_dirs;
+	size_t nlink;
+};
+
+/*
+ * Confines the calling thread (and what it starts) with Landlock: special
+ * files only below those directories (or their nearest existing
+ * ancestor), and no tracing of processes outside the domain.  Sets
+ * no_new_privs.  0, -EOPNOTSUPP without Landlock (version 2 or later),
+ * or -errno.
+ */
+int launch_confine(const struct launch_confine *c);
+
 struct launch_caps {
 	uint64_t caps;      /* the capabilities of the type in this domain */
 	bool lock_keepcaps; /* forbid keeping capabilities across setuid */

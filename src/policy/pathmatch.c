@@ -212,3 +212,37 @@ const char *sp_path_rule_written(const char *stored, uint32_t flags,
 		snprintf(buf, buflen, "%s/...", stored);
 	return buf;
 }
+
+int sp_path_rule_dir(const char *written, uint32_t flags, char *out,
+		     size_t outlen)
+{
+	size_t n, end, i;
+
+	if (!written || written[0] != '/' || (flags & SPB_R_ABSTRACT))
+		return -ENOENT;
+	n = strlen(written);
+	if (flags & SPB_R_PREFIX) {
+		/* "/a/b/..." -> "/a/b"; "/..." -> "/" */
+		end = n >= 4 ? n - 4 : 0;
+	} else {
+		/* the component before the first one with a pattern in it
+		 * (or the last one): its parent holds everything it names */
+		end = n;
+		for (i = 0; i < n; i++)
+			if (strchr("*?[\\", written[i]))
+				break;
+		if (i < n)
+			end = i;
+		while (end > 0 && written[end - 1] != '/')
+			end--;
+		if (end > 0)
+			end--; /* the '/' before it */
+	}
+	if (end == 0)
+		end = 1; /* "/" */
+	if (end >= outlen)
+		return -ENAMETOOLONG;
+	memcpy(out, written, end);
+	out[end] = '\0';
+	return 0;
+}

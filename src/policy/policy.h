@@ -232,6 +232,14 @@ int sp_path_rule_parse(const char *written, char *stored, size_t storedlen,
 		       uint32_t *flags, const char **why);
 /* Does the stored rule match path? */
 bool sp_path_rule_match(const char *stored, uint32_t flags, const char *path);
+/*
+ * The deepest directory below which every path a rule (as written, with
+ * its flags) can match lies: "/a/b/..." -> "/a/b", "/a/b/c" -> "/a/b",
+ * "/a/b*" + "/c" -> "/a".  0, -ENOENT for an abstract rule, or
+ * -ENAMETOOLONG if out is too small.
+ */
+int sp_path_rule_dir(const char *written, uint32_t flags, char *out,
+		     size_t outlen);
 /* The written form again ("/a/b" PREFIX -> "/a/b/..."), into buf. */
 const char *sp_path_rule_written(const char *stored, uint32_t flags,
 				 char *buf, size_t buflen);

@@ -56,6 +56,14 @@ struct opts {
 struct setup {
 	uint32_t flags; /* CTL_AR_* */
 	uint64_t caps_root, caps_nonroot;
+	uint16_t nattach, nlink;
+	uint32_t dirs_len; /* followed by the directories (ctl_assign_reply) */
+};
+
+/* The directories of a setup, split into the two lists. */
+struct dirs {
+	char blob[CTL_MAX_PAYLOAD];
+	const char *list[CTL_MAX_PAYLOAD / 2];
 };
 
 static void usage(FILE *out)
@@ -183,6 +191,46 @@ static void child_fail(int fd, int err)
 }
 
 /*
+ * Checks that blob holds exactly n NUL-terminated absolute paths and
+ * nothing else; fills list (if not NULL).  0 or -EPROTO.
+ */
+static int split_dirs(const char *blob, size_t len, size_t n,
+		      const char **list)
+{
+	size_t off = 0, i;
+
+	for (i = 0; i < n; i++) {
+		const char *end = memchr(blob + off, '\0', len - off);
+
+		if (!end || blob[off] != '/')
+			return -EPROTO;
+		if (list)
+			list[i] = blob + off;
+		off = (size_t)(end - blob) + 1;
+	}
+	return off == len ? 0 : -EPROTO;
+}
+
+/* Confines the child's own renames and links of special files (see
+ * launch_confine); a kernel without Landlock gets a warning. */
+static void confine(const struct setup *su, struct dirs *d, int status)
+{
+	struct launch_confine lc = {
+		.attach_dirs = d->list,
+		.nattach = su->nattach,
+		.link_dirs = d->list + su->nattach,
+		.nlink = su->nlink,
+	};
+	int r = launch_confine(&lc);
+
+	if (r == -EOPNOTSUPP)
+		fprintf(stderr,
+			"on: warning: this kernel has no Landlock (version 2 or later): the process's own renames and links of sockets, FIFOs and symbolic links are not confined\n");
+	else if (r < 0)
+		child_fail(status, -r);
+}
+
+/*
  * The child: waits to be typed, becomes the user, takes the type's
  * capabilities, installs the filter (in a new tree), then execs.
  * Reports failures as an errno on `status` (close-on-exec, so EOF on it
@@ -191,12 +239,17 @@ static void child_fail(int fd, int err)
 static void child(const struct opts *o, int from_parent, int to_parent,
 		  int status)
 {
+	static struct dirs dirs;
 	struct setup su;
 	int32_t lfd = -1;
 	char go;
 	int r;
 
-	if (read_full(from_parent, &su, sizeof(su)) < 0)
+	if (read_full(from_parent, &su, sizeof(su)) < 0 ||
+	    su.dirs_len > sizeof(dirs.blob) ||
+	    read_full(from_parent, dirs.blob, su.dirs_len) < 0 ||
+	    split_dirs(dirs.blob, su.dirs_len, (size_t)su.nattach + su.nlink,
+		       dirs.list) < 0)
 		_exit(1);
 	if (o->have_user) {
 		if (setgroups((size_t)o->ngroups, o->groups) < 0)
@@ -224,6 +277,7 @@ static void child(const struct opts *o, int from_parent, int to_parent,
 		lfd = launch_install_filter();
 		if (lfd < 0)
 			child_fail(status, -lfd);
+		confine(&su, &dirs, status);
 	} else {
 		uint64_t missing = 0;
 
@@ -238,6 +292,7 @@ static void child(const struct opts *o, int from_parent, int to_parent,
 				"on: warning: the new type grants capabilities this process does not hold (0x%llx); a typed process cannot gain them\n",
 				(unsigned long long)missing);
 		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		confine(&su, &dirs, status); /* stacked on the old type's */
 	}
 	/* tell the parent which descriptor to hand to secpold, then wait
 	 * until secpold has it before running anything supervised */
@@ -441,7 +496,7 @@ int main(int argc, char **argv)
 	int down[2], up[2], st[2];
 	struct opts o = {0};
 	struct ctl_assign *a = NULL;
-	struct ctl_assign_reply ar;
+	struct ctl_assign_reply ar = {0};
 	struct ctl_msg *m = NULL;
 	struct setup su;
 	int c, r, sock, holdfd = -1, status, err;
@@ -533,18 +588,29 @@ int main(int argc, char **argv)
 	a->name_len = (uint16_t)strlen(o.type);
 	memcpy(a + 1, o.type, a->name_len);
 	r = ctl_call(sock, CTL_ASSIGN, a, alen, -1, m, errbuf, sizeof(errbuf));
-	if (r < 0 || m->hdr.len != sizeof(ar)) {
+	if (r == 0 && m->hdr.len >= sizeof(ar)) {
+		memcpy(&ar, m->payload, sizeof(ar));
+		r = split_dirs(m->payload + sizeof(ar), m->hdr.len - sizeof(ar),
+			       (size_t)ar.nattach + ar.nlink, NULL);
+	} else if (r == 0) {
+		r = -EPROTO;
+	}
+	if (r < 0) {
 		if (errbuf[0])
 			print_daemon_error(o.type, errbuf);
 		else
-			log_err("%s: %s", o.type, strerror(r < 0 ? -r : EPROTO));
+			log_err("%s: %s", o.type, strerror(-r));
 		goto kill_child;
 	}
-	memcpy(&ar, m->payload, sizeof(ar));
 	su.flags = ar.flags;
 	su.caps_root = ar.caps_root;
 	su.caps_nonroot = ar.caps_nonroot;
+	su.nattach = ar.nattach;
+	su.nlink = ar.nlink;
+	su.dirs_len = m->hdr.len - (uint32_t)sizeof(ar);
 	if (write(down[1], &su, sizeof(su)) != sizeof(su) ||
+	    write(down[1], m->payload + sizeof(ar), su.dirs_len) !=
+		    (ssize_t)su.dirs_len ||
 	    read_full(up[0], &lfd, sizeof(lfd)) < 0) {
 		/* the child failed its setup: its status says why */
 		goto child_failed;

@@ -35,6 +35,11 @@
  *   sptest thread                   pthread_create and join
  *   sptest caps                     print the Cap* lines of /proc/self/status
  *   sptest chown PATH UID GID       chown(2)
+ *   sptest rename OLD NEW           rename(2)
+ *   sptest link OLD NEW             link(2)
+ *   sptest bind-rename PATH NEW     bind PATH, then rename it to NEW
+ *   sptest peek PID                 open /proc/PID/mem (a ptrace attach
+ *                                   check)
  *   sptest self-connect PATH|@NAME  bind and listen, then connect to that
  *                                   same socket from the same process
  *   sptest listen-loop PATH|@NAME N bind once, then listen() N times;
@@ -51,8 +56,8 @@
  *                                   24-byte (RFC 2133) address
  *   sptest bind-port-unspec PORT    bind a TCP socket with an AF_UNSPEC
  *                                   address (INADDR_ANY, PORT)
- *   sptest setns-user PID           setns(2) into PID's user namespace
- *                                   (nstype 0)
+ *   sptest setns-fd FD              setns(2) into the namespace open as
+ *                                   FD (nstype 0)
  *   sptest userns-bind PATH         unshare(CLONE_NEWUSER), then bind PATH
  */
 #include <errno.h>
@@ -466,16 +471,8 @@ int main(int argc, char **argv)
 		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
 		return report(bind(s, (struct sockaddr *)&sin, sizeof(sin)));
 	}
-	if (argc == 3 && !strcmp(op, "setns-user")) {
-		char p[64];
-		int fd;
-
-		snprintf(p, sizeof(p), "/proc/%s/ns/user", argv[2]);
-		fd = open(p, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return report(-1);
-		return report(setns(fd, 0));
-	}
+	if (argc == 3 && !strcmp(op, "setns-fd"))
+		return report(setns((int)num(argv[2]), 0));
 	if (argc == 3 && !strcmp(op, "userns-bind")) {
 		if (unshare(CLONE_NEWUSER) < 0)
 			return report(-1);
@@ -493,6 +490,24 @@ int main(int argc, char **argv)
 		gid_t g = (gid_t)num(argv[2]);
 
 		return report((int)syscall(SYS_setresgid, g, g, g));
+	}
+	if (argc == 4 && !strcmp(op, "rename"))
+		return report(rename(argv[2], argv[3]));
+	if (argc == 4 && !strcmp(op, "link"))
+		return report(link(argv[2], argv[3]));
+	if (argc == 4 && !strcmp(op, "bind-rename")) {
+		s = unix_sock(SOCK_STREAM);
+		if (bind(s, (struct sockaddr *)&sun, make_addr(argv[2], &sun)) < 0) {
+			printf("bind: ");
+			return report(-1);
+		}
+		return report(rename(argv[2], argv[3]));
+	}
+	if (argc == 3 && !strcmp(op, "peek")) {
+		char p[64];
+
+		snprintf(p, sizeof(p), "/proc/%s/mem", argv[2]);
+		return report(open(p, O_RDONLY | O_CLOEXEC) < 0 ? -1 : 0);
 	}
 	if ((argc == 2 || argc == 3) && !strcmp(op, "setgroups")) {
 		gid_t g = argc == 3 ? (gid_t)num(argv[2]) : 0;

@@ -122,6 +122,42 @@ done_monitor() {
 	sp_expect ok ns_t userns-bind "$SCRATCH/srv/ns"
 }
 
+@test "a typed process's own renames and links put no socket or symlink outside its rules" {
+	# (outside the scratch directory: srv_t's exact rule @S@/relabel
+	# lets it make nodes anywhere in the directory that holds it)
+	local out
+	out=$(mktemp -d /tmp/spt-out.XXXXXX)
+	mkdir -p "$SCRATCH/srv/mv"
+	# bound where it may attach, then moved where it may not
+	sp_expect EACCES srv_t bind-rename "$SCRATCH/srv/mv/s1" "$out/s1"
+	[ -S "$SCRATCH/srv/mv/s1" ] || die "the socket moved"
+	sp_expect ok srv_t bind-rename "$SCRATCH/srv/mv/s2" "$SCRATCH/srv/s2"
+	sp_expect EACCES srv_t link "$SCRATCH/srv/s2" "$out/s2"
+	# symbolic links: only where allow_link covers
+	ln -s /nonexistent "$SCRATCH/links/mv"
+	sp_expect EACCES link_t rename "$SCRATCH/links/mv" "$out/mv"
+	# regular files move freely, across directories too
+	echo x >"$out/f"
+	sp_expect ok srv_t rename "$out/f" "$SCRATCH/srv/mv/f"
+	sp_expect ok srv_t rename "$SCRATCH/srv/mv/f" "$out/f"
+	expect_eq "names left in $out" "$(ls -A "$out")" f
+	rm -rf "$out"
+}
+
+@test "a typed process cannot look into processes outside its domain, even with sys_ptrace" {
+	sleep 60 3>&- &
+	local outside=$!
+	sp_expect EACCES ptrace_t peek "$outside"
+	sp_expect EACCES ptrace_t peek "$(spd_pid)"
+	# the same without a type (root): allowed
+	run "$SPTEST" peek "$outside"
+	expect_eq "untyped peek" "$output" ok
+	kill "$outside"
+	# its own children it may
+	run --separate-stderr "$ON" -T ptrace_t sh -c "sleep 5 & $SPTEST peek \$!; kill \$!"
+	expect_eq "peek at its own child" "$output" ok
+}
+
 @test "relabelled attach: the channel has the new type for connects" {
 	serve_start rl srv_t serve "$SCRATCH/relabel"
 	sp_expect EPERM cli_t connect "$SCRATCH/relabel"   # cli_t may reach srv_t, not chan_t
@@ -317,8 +353,9 @@ done_monitor() {
 	local ns=$!
 	wait_until 20 test "$(readlink /proc/$ns/ns/user)" != "$(readlink /proc/self/ns/user)" ||
 		die "unshare -U did not start"
-	sp_expect EPERM nopath_t setns-user "$ns"
-	sp_expect ok admin_t setns-user "$ns"
+	# (opened here: a typed process may not look into other processes)
+	sp_expect EPERM nopath_t setns-fd 5 5<"/proc/$ns/ns/user"
+	sp_expect ok admin_t setns-fd 5 5<"/proc/$ns/ns/user"
 	kill "$ns"
 	sp_expect EPERM admin_t userfaultfd
 	# clone3 hides its flags from the filter: ENOSYS, and libc falls back

@@ -137,6 +137,44 @@ static void test_written(void **state)
 	assert_string_equal(sp_path_rule_written("/a/b", P, buf, 5), "/a/b");
 }
 
+static void test_rule_dir(void **state)
+{
+	static const struct {
+		const char *written;
+		uint32_t flags;
+		const char *dir; /* NULL: -ENOENT */
+	} t[] = {
+		{ "/...", P, "/" },
+		{ "/a/b/...", P, "/a/b" },
+		{ "/a/b", 0, "/a" },
+		{ "/a", 0, "/" },
+		{ "/a/b*", PAT, "/a" },
+		{ "/a/b*/c", PAT, "/a" },
+		{ "/a/x/b?c/d", PAT, "/a/x" },
+		{ "/[ab]/c", PAT, "/" },
+		{ "/dev/ser*", PAT, "/dev" },
+		{ "@x", ABS, NULL },
+		{ "@x*", ABS | PAT, NULL },
+	};
+	char buf[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int r = sp_path_rule_dir(t[i].written, t[i].flags, buf,
+					 sizeof(buf));
+
+		if (!t[i].dir) {
+			assert_int_equal(r, -ENOENT);
+			continue;
+		}
+		assert_int_equal(r, 0);
+		assert_string_equal(buf, t[i].dir);
+	}
+	assert_int_equal(sp_path_rule_dir("/a/b/c", 0, buf, 4), -ENAMETOOLONG);
+	assert_int_equal(sp_path_rule_dir("/a/b/c", 0, buf, 5), 0);
+}
+
 static void test_match(void **state)
 {
 	static const struct {
@@ -363,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_parse_reject),
 		cmocka_unit_test(test_parse_lengths),
 		cmocka_unit_test(test_written),
+		cmocka_unit_test(test_rule_dir),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_result_str),
 		cmocka_unit_test(test_check_attach),

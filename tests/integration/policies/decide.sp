@@ -17,6 +17,7 @@ type compat_t;    # 14: ia32 system calls
 type admin_t;     # 15: sys_admin, may mount on @S@/mnt
 type admin2_t;    # 16: sys_admin, may mount on @S@/mnt2 only
 type ns_t;        # 17: sys_admin, attaches under @S@/srv
+type ptrace_t;    # 18: sys_ptrace
 
 allow_attach srv_t { @S@/srv/... @srv-* @S@/dgram/... };
 allow_attach srv_t @S@/relabel chan_t;
@@ -38,3 +39,4 @@ allow admin2_t self:ability sys_admin;
 allow_attach admin2_t @S@/mnt2;
 allow ns_t self:ability sys_admin;
 allow_attach ns_t @S@/srv/...;
+allow ptrace_t self:ability sys_ptrace;
