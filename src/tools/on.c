@@ -396,7 +396,9 @@ static void refuse_one(int holdfd)
 	memset(&resp, 0, sizeof(resp));
 	resp.id = req.id;
 	resp.error = -EPERM;
-	ioctl(holdfd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	/* the probe of refuse_orphan starts after the last answer */
+	if (ioctl(holdfd, SECCOMP_IOCTL_NOTIF_SEND, &resp) == 0 && lstate)
+		lstate->answered = req.id;
 }
 
 static int exit_code(int status)
