@@ -725,6 +725,20 @@ static int read_path(struct call *c, uint64_t addr, char *buf, size_t len)
 	return 0;
 }
 
+/* The directory of a *at call's new name, resolved as the process
+ * (dirfd: the call's, or PATHRES_AT_FDCWD for the plain call). */
+static int resolve_parent(struct call *c, int dirfd, const char *path,
+			  struct pathres *pr)
+{
+	int r = full_creds(c);
+
+	if (r < 0)
+		return r;
+	if (dirfd == AT_FDCWD)
+		dirfd = PATHRES_AT_FDCWD;
+	return proxy_pathres_parent(&c->creds, c->tid, dirfd, path, pr);
+}
+
 static void do_symlink(struct call *c, bool at)
 {
 	uint64_t target_addr = c->req->data.args[0];
@@ -743,12 +757,7 @@ static void do_symlink(struct call *c, bool at)
 		r = read_path(c, link_addr, linkp, PATH_MAX);
 	if (r < 0)
 		return answer_result(c, r);
-	if (at && dirfd == AT_FDCWD)
-		dirfd = PATHRES_AT_FDCWD;
-	r = full_creds(c);
-	if (r < 0)
-		return answer_result(c, r);
-	r = proxy_pathres_parent(&c->creds, c->tid, dirfd, linkp, pr);
+	r = resolve_parent(c, dirfd, linkp, pr);
 	if (r < 0)
 		return answer_result(c, r);
 	if (!need(c, AB_PATHSPACE)) {
@@ -791,12 +800,7 @@ static void do_mknod(struct call *c, bool at)
 	r = read_path(c, path_addr, path, PATH_MAX);
 	if (r < 0)
 		return answer_result(c, r);
-	if (at && dirfd == AT_FDCWD)
-		dirfd = PATHRES_AT_FDCWD;
-	r = full_creds(c);
-	if (r < 0)
-		return answer_result(c, r);
-	r = proxy_pathres_parent(&c->creds, c->tid, dirfd, path, pr);
+	r = resolve_parent(c, dirfd, path, pr);
 	if (r < 0)
 		return answer_result(c, r);
 	r = attach_check(c, pr->canon, pr->canon, strlen(pr->canon), &ct);
