@@ -118,8 +118,8 @@ enum {
 
 /*
  * A CTL_REGISTER may pass a memfd (at least sizeof this, sealed with
- * F_SEAL_SHRINK; any other is ignored) that secpold maps: it records the notification it has received and the one it has
- * answered.  If secpold dies between the two, the registrant (`on`) can
+ * F_SEAL_SHRINK; any other is ignored) that secpold maps: it records the
+ * notification it has received and the one it has answered.  If secpold dies between the two, the registrant (`on`) can
  * refuse that call, which would otherwise wait for an answer forever.
  */
 struct ctl_listener_state {

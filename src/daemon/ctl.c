@@ -61,34 +61,15 @@ void ctl_close_all(struct daemon *d)
 		close_client(d, d->clients);
 }
 
-/*
- * The caller's type, or -1 if it has none.  The process's entry stays in
- * the map while any of its threads lives; every thread is looked at as
- * well, so that no typed thread of an untyped-looking process passes.
- */
+/* The caller's type, or -1 if it has none.  The process's entry (its
+ * main thread's) stays in the map while any of its threads lives. */
 static int64_t caller_type(struct daemon *d, const struct client *cl)
 {
 	struct spb_task t;
-	struct dirent *de;
-	char path[64];
-	int64_t type = -1;
-	DIR *dir;
 
-	if (collector_get_type(d->col, cl->pid, &t) == 0)
-		return t.type;
-	snprintf(path, sizeof(path), "/proc/%d/task", cl->pid);
-	dir = opendir(path);
-	if (!dir)
+	if (collector_get_type(d->col, cl->pid, &t) < 0)
 		return -1;
-	while (type < 0 && (de = readdir(dir))) {
-		uint64_t tid;
-
-		if (strnum_u64(de->d_name, 10, 1, INT32_MAX, &tid) == 0 &&
-		    collector_get_type(d->col, (pid_t)tid, &t) == 0)
-			type = t.type;
-	}
-	closedir(dir);
-	return type;
+	return t.type;
 }
 
 static enum sp_domain caller_domain(const struct client *cl)

@@ -41,6 +41,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -57,11 +58,13 @@
 #include "common/strnum.h"
 #include "common/util.h"
 
-/* The daemon's own mount namespace (to return to) and user namespace
- * (to compare with), set once by the first proxy_init. */
+/* The daemon's own mount namespace (to return to), set once by the first
+ * proxy_init, and user namespace (to compare with), found on first use. */
 static int own_mntns = -1;
 static dev_t own_userns_dev;
 static ino_t own_userns_ino;
+static int own_userns_err;
+static pthread_once_t own_userns_once = PTHREAD_ONCE_INIT;
 
 struct saved {
 	struct __user_cap_data_struct caps[2];
@@ -79,20 +82,15 @@ enum { CH_GROUPS = 1, CH_FSGID = 2, CH_FSUID = 4, CH_CAPS = 8 };
 
 int proxy_init(void)
 {
-	struct stat st;
 	int fd, expected = -1;
 
 	if (unshare(CLONE_FS) < 0)
 		return -errno;
 	if (__atomic_load_n(&own_mntns, __ATOMIC_ACQUIRE) >= 0)
 		return 0;
-	if (stat("/proc/thread-self/ns/user", &st) < 0)
-		return -errno;
 	fd = open("/proc/thread-self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	own_userns_dev = st.st_dev;
-	own_userns_ino = st.st_ino;
 	/* Two threads initialising at once: keep the first descriptor. */
 	if (!__atomic_compare_exchange_n(&own_mntns, &expected, fd, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
@@ -272,18 +270,26 @@ static int same_ns(const char *path, dev_t dev, ino_t ino)
 	return st.st_dev == dev && st.st_ino == ino;
 }
 
+static void find_own_userns(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/user", &st) < 0) {
+		own_userns_err = -errno;
+		return;
+	}
+	own_userns_dev = st.st_dev;
+	own_userns_ino = st.st_ino;
+}
+
 /* Is pid in our user namespace?  1, 0 or -errno. */
 static int userns_is_ours(pid_t pid)
 {
 	char path[48];
-	struct stat st;
 
-	if (!own_userns_ino) { /* proxy_init not run (unit tests) */
-		if (stat("/proc/self/ns/user", &st) < 0)
-			return -errno;
-		own_userns_dev = st.st_dev;
-		own_userns_ino = st.st_ino;
-	}
+	pthread_once(&own_userns_once, find_own_userns);
+	if (own_userns_err)
+		return own_userns_err;
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
 	return same_ns(path, own_userns_dev, own_userns_ino);
 }
