@@ -33,6 +33,7 @@ enum ctl_type {
 	CTL_ASSIGN = 3,    /* struct ctl_assign + type name */
 	CTL_REGISTER = 4,  /* struct ctl_register */
 	CTL_SUBSCRIBE = 5, /* struct ctl_subscribe + names */
+	CTL_LIST = 6,      /* typed processes (secpol -l); see its reply */
 	CTL_EVENT = 16,    /* daemon -> monitor: a wire event */
 	CTL_POLICY = 17,   /* daemon -> monitor: the policy, as a memfd */
 	CTL_REPLY = 0x8000,
@@ -87,6 +88,8 @@ struct ctl_assign {
 enum {
 	CTL_AR_NEEDS_LISTENER = 1 << 0, /* install a filter and register it */
 	CTL_AR_RETYPED = 1 << 1,        /* the supervised caller was retyped */
+	CTL_AR_NEW_TYPE = 1 << 2,       /* develop mode made the type for this
+					   run: it was not in the policy */
 };
 
 struct ctl_assign_reply {

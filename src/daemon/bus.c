@@ -256,7 +256,7 @@ static bool wanted(struct subscriber *s, const struct sp_event *e)
 	bool late = false;
 	uint8_t k8;
 
-	if (e->kind == EV_LOST)
+	if (e->kind == EV_LOST || e->kind == EV_NEWTYPE)
 		return true;
 	if (s->self && e->pid == s->self)
 		return false;

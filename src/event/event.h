@@ -21,7 +21,10 @@ enum ev_kind {
 	EV_ATTACH = 2,  /* a channel was (or was not) attached to a path */
 	EV_LINK = 3,    /* a link was (or was not) created */
 	EV_LOST = 4,    /* lo = number of events lost before this one */
+	EV_NEWTYPE = 5, /* develop mode made a type for this run: type is
+			   its ID (the policy monitors get names it) */
 };
+#define EV_KIND_LAST EV_NEWTYPE
 
 enum ev_result { EV_ALLOWED = 0, EV_DENIED = 1 };
 
@@ -45,6 +48,8 @@ enum {
 	EVF_VALUE = 1 << 4,    /* lo/hi hold the checked value */
 	EVF_SECPOLD = 1 << 5,  /* decided by secpold (not the kernel) */
 	EVF_LATE = 1 << 6,     /* late by the kernel's threshold (-i) */
+	EVF_LEARNING = 1 << 7, /* allowed only because the type is learning:
+				  the policy would have refused it */
 };
 
 struct sp_event {
@@ -85,6 +90,9 @@ size_t ev_encode(const struct sp_event *e, void *buf);
 int ev_decode(const void *buf, size_t len, struct sp_event *e);
 
 /* ---- output (format.c) --------------------------------------------- */
+
+/* The version of the JSON object ("v"): readers refuse others. */
+#define EV_JSON_VERSION 1
 
 struct sp_policy;
 struct strbuf;

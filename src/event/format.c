@@ -161,6 +161,8 @@ static void put_verbose(struct strbuf *sb, const struct sp_event *e)
 		sb_puts(sb, " noaudit");
 	if (e->flags & EVF_BORROWED)
 		sb_puts(sb, " borrowed-credentials");
+	if (e->flags & EVF_LEARNING)
+		sb_puts(sb, " learning");
 	sb_putc(sb, ']');
 }
 
@@ -172,6 +174,15 @@ void ev_format_text(const struct sp_event *e, const struct sp_policy *p,
 	if (e->kind == EV_LOST) {
 		sb_printf(sb, "warning: %llu event%s lost",
 			  (unsigned long long)e->lo, e->lo == 1 ? "" : "s");
+		return;
+	}
+	if (e->kind == EV_NEWTYPE) {
+		sb_puts(sb, "warning: new type ");
+		put_type(sb, p, e->type);
+		sb_printf(sb, " (%u) for this run, started by ", e->type);
+		put_name(sb, e);
+		sb_printf(sb, " (pid:%u): develop mode, it learns and nothing it does is refused",
+			  e->pid);
 		return;
 	}
 	sb_puts(sb, ok ? "info: " : "error: ");
@@ -204,6 +215,7 @@ void ev_format_text(const struct sp_event *e, const struct sp_policy *p,
 		}
 		break;
 	case EV_LOST:
+	case EV_NEWTYPE:
 		break;
 	}
 	if (o && (o->flags & EVFMT_VERBOSE))
@@ -239,16 +251,29 @@ void ev_format_json(const struct sp_event *e, const struct sp_policy *p,
 		[EV_ATTACH] = "attach",
 		[EV_LINK] = "link",
 		[EV_LOST] = "lost",
+		[EV_NEWTYPE] = "new_type",
 	};
 	struct strbuf tmp = STRBUF_INIT;
 	const char *sc;
 
-	sb_puts(sb, "{\"time\":\"");
+	sb_printf(sb, "{\"v\":%d,\"time\":\"", EV_JSON_VERSION);
 	put_time(sb, e->time_ns);
 	sb_printf(sb, "\",\"kind\":\"%s\"", kinds[e->kind]);
 	if (e->kind == EV_LOST) {
 		sb_printf(sb, ",\"severity\":\"warning\",\"lost\":%llu}",
 			  (unsigned long long)e->lo);
+		return;
+	}
+	if (e->kind == EV_NEWTYPE) {
+		sb_puts(sb, ",\"severity\":\"warning\"");
+		json_type(sb, "type", p, e->type);
+		sb_printf(sb, ",\"pid\":%u,\"start_time_ns\":%llu", e->pid,
+			  (unsigned long long)e->start_ns);
+		if ((e->flags & EVF_UNNAMED) || e->name_len == 0)
+			sb_puts(sb, ",\"name\":null");
+		else
+			json_str(sb, "name", e->name, e->name_len);
+		sb_putc(sb, '}');
 		return;
 	}
 	sb_printf(sb, ",\"severity\":\"%s\",\"result\":\"%s\"",
@@ -291,6 +316,8 @@ void ev_format_json(const struct sp_event *e, const struct sp_policy *p,
 	}
 	sb_printf(sb, ",\"decided_by\":\"%s\"",
 		  e->flags & EVF_SECPOLD ? "secpold" : "kernel");
+	if (e->flags & EVF_LEARNING)
+		sb_puts(sb, ",\"learning\":true");
 	sb_printf(sb, ",\"age_ms\":%u", e->age_ms);
 	if (e->syscall >= 0) {
 		sc = ev_syscall_name(e->syscall);

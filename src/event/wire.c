@@ -109,7 +109,7 @@ int ev_decode(const void *buf, size_t len, struct sp_event *e)
 	if (len < sizeof(w))
 		return -EINVAL;
 	memcpy(&w, p, sizeof(w));
-	if (w.kind < EV_ABILITY || w.kind > EV_LOST || w.reserved ||
+	if (w.kind < EV_ABILITY || w.kind > EV_KIND_LAST || w.reserved ||
 	    w.reserved2 ||
 	    w.name_len > EV_NAME_MAX || w.path_len > EV_PATH_MAX ||
 	    w.comm_len > EV_COMM_MAX || w.result > EV_DENIED ||
