@@ -157,7 +157,7 @@ static uint64_t st_task_ids(void)
 {
 	pid_t tgid, ppid;
 	uint64_t start, t0 = now_ns();
-	int r = proc_task_ids(tgt, &tgid, &ppid, &start);
+	int r = procfs_task_ids(tgt, &tgid, &ppid, &start);
 
 	return r == 0 ? now_ns() - t0 : 0;
 }
@@ -166,7 +166,7 @@ static uint64_t st_creds(void)
 {
 	struct proc_creds c;
 	uint64_t t0 = now_ns();
-	int r = proc_creds_read(tgt, &c);
+	int r = procfs_creds(tgt, &c);
 
 	return r == 0 ? now_ns() - t0 : 0;
 }
@@ -377,7 +377,7 @@ static uint64_t st_name_miss(void)
 	uint64_t start, t0, t;
 	size_t n;
 
-	if (!pi || proc_task_ids(tgt, &tgid, &ppid, &start) < 0)
+	if (!pi || procfs_task_ids(tgt, &tgid, &ppid, &start) < 0)
 		return 0;
 	t0 = now_ns();
 	n = procinfo_name(pi, tgt, start, NULL, name, sizeof(name));
@@ -461,7 +461,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "decomp: the target did not start\n");
 		return 2;
 	}
-	if (proxy_init() < 0 || proc_creds_read(tgt, &tgt_creds) < 0) {
+	if (proxy_init() < 0 || procfs_creds(tgt, &tgt_creds) < 0) {
 		fprintf(stderr, "decomp: cannot set up the proxy\n");
 		kill(tgt, SIGKILL);
 		return 2;
@@ -479,14 +479,14 @@ int main(int argc, char **argv)
 	       "p90 ns");
 	measure("every call: BPF types map lookup (collector_get_type)",
 		st_map_lookup);
-	measure("every call: /proc/TID/status (proc_creds_read)", st_creds);
+	measure("every call: /proc/TID/status (procfs_creds)", st_creds);
 	measure("  alt: pidfd_open + PIDFD_GET_INFO (ids only) + close",
 		st_pidfd_info);
 	measure("  alt: PIDFD_GET_INFO on an already open pidfd",
 		st_pidfd_info_open);
 	measure("  alt: pread of an already open /proc/TID/status",
 		st_pidfd_status);
-	measure("fallback/ctl: /proc/TID/stat + status (proc_task_ids)",
+	measure("fallback/ctl: /proc/TID/stat + status (procfs_task_ids)",
 		st_task_ids);
 	measure("bind/connect: pidfd_open + pidfd_getfd + 2 close (take_fd)",
 		st_take_fd);

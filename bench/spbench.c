@@ -806,7 +806,7 @@ static struct cat cats[] = {
     {"seccomp NOTIF_ID_VALID", {"seccomp_notify_ioctl&decide", "still_valid"}},
     {"seccomp RECV + SEND (incl. switching to the woken caller)",
      {"seccomp_notify_ioctl", "ioctl&on_listener"}},
-    {"/proc/TID/status (proc_creds_read)", {"proc_creds_read"}},
+    {"/proc/TID/status (procfs_creds)", {"procfs_creds"}},
     {"/proc/TID/stat+status (proc_task_ids)", {"proc_task_ids"}},
     {"event emission (naming, building, bus)",
      {"events_fill_process", "events_publish", "bus_publish", "emit_",

@@ -96,6 +96,8 @@ struct {
 } scratch SEC(".maps");
 
 extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
+extern struct task_struct *bpf_task_from_pid(s32 pid) __ksym;
+extern void bpf_task_release(struct task_struct *p) __ksym;
 extern int bpf_sock_addr_set_sun_path(struct bpf_sock_addr_kern *sa_kern,
 				      const __u8 *sun_path,
 				      __u32 sun_path__sz) __ksym;
@@ -170,6 +172,39 @@ static __always_inline bool noaudit(void *ctx)
 	return false;
 }
 
+/*
+ * The act slot of secpold thread tid, or -1.  Checks made while the
+ * thread switches its own credentials to and from the process's (setfsuid
+ * needs CAP_SETUID, setgroups CAP_SETGID ...) are secpold's, not the
+ * process's: no slot then.
+ */
+static __always_inline int acting_slot(__u32 tid, struct task_struct *task)
+{
+	long nr = ((struct pt_regs *)bpf_task_pt_regs(task))->orig_ax;
+
+	switch (nr) {
+	case 105: /* setuid */
+	case 106: /* setgid */
+	case 113: /* setreuid */
+	case 114: /* setregid */
+	case 116: /* setgroups */
+	case 117: /* setresuid */
+	case 119: /* setresgid */
+	case 122: /* setfsuid */
+	case 123: /* setfsgid */
+	case 125: /* capget */
+	case 126: /* capset */
+	case 161: /* chroot */
+	case 81:  /* fchdir */
+	case 308: /* setns */
+		return -1;
+	}
+	for (int i = 0; i < SPB_ACT_SLOTS; i++)
+		if (cfg.act[i].daemon_tid == tid && cfg.act[i].tgid)
+			return i;
+	return -1;
+}
+
 SEC("tp_btf/cap_capable")
 int BPF_PROG(cap_capable, const struct cred *cred, struct user_namespace *target_ns,
 	     const struct user_namespace *capable_ns, int cap, int ret)
@@ -189,15 +224,17 @@ int BPF_PROG(cap_capable, const struct cred *cred, struct user_namespace *target
 	tgid = id >> 32;
 	task = bpf_get_current_task_btf();
 	if (tgid == cfg.daemon_tgid) {
-		/* secpold's own checks are not reported, except those it
-		 * makes while it acts as a supervised process */
-		if (!cfg.proxy_tgid || tid != cfg.daemon_tgid)
+		/* secpold's own checks are not reported, except those a
+		 * thread of it makes while it acts as a supervised thread */
+		int slot = acting_slot(tid, task);
+
+		if (slot < 0)
 			return 0;
 		proxied = true;
-		tgid = cfg.proxy_tgid;
-		tid = cfg.proxy_tid;
-		type = cfg.proxy_type;
-		start = cfg.proxy_start_ns;
+		tgid = cfg.act[slot].tgid;
+		tid = cfg.act[slot].tid;
+		type = cfg.act[slot].type;
+		start = cfg.act[slot].start_ns;
 		exec_id = 0;
 		flags |= SPB_CAP_TYPED | SPB_CAP_NAMED;
 	} else {
@@ -275,6 +312,15 @@ int BPF_PROG(cap_capable, const struct cred *cred, struct user_namespace *target
 			bpf_probe_read_kernel_str(e->exe, sizeof(e->exe),
 						  BPF_CORE_READ(mm, exe_file, f_path.dentry,
 								d_name.name));
+	} else {
+		/* the thread secpold acts for: its name, not secpold's */
+		struct task_struct *t = bpf_task_from_pid((s32)tid);
+
+		if (t) {
+			bpf_probe_read_kernel_str(e->comm, sizeof(e->comm),
+						  t->comm);
+			bpf_task_release(t);
+		}
 	}
 	count(SPB_STAT_CAP_EVENTS);
 	submit(e);
@@ -295,6 +341,7 @@ int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
 		type = v.type;
 		v.tgid = child->tgid;
 		v.start_ns = BPF_CORE_READ(child, group_leader, start_boottime);
+		v.gen = (__u32)__sync_fetch_and_add(&cfg.next_gen, 1) + 1;
 		bpf_map_update_elem(&types, &ctid, &v, BPF_ANY);
 	}
 	/* a new process (not a thread) carries its parent's name until it
@@ -326,6 +373,9 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid,
 		struct spb_task v = *ti;
 
 		v.flags |= SPB_TASK_NAMED;
+		/* a new program: new credentials (capabilities change on
+		 * exec), a new entry for what secpold knows of it */
+		v.gen = (__u32)__sync_fetch_and_add(&cfg.next_gen, 1) + 1;
 		type = v.type;
 		flags = SPB_CAP_TYPED;
 		/* a non-leader thread that execs takes over the leader's

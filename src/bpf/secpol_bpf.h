@@ -22,8 +22,10 @@ struct spb_task {
 	__u32 type;
 	__u32 flags;
 	__u32 tgid;     /* the process the task belongs to */
-	__u32 pad;
-	__u64 start_ns; /* its start (CLOCK_BOOTTIME): pid reuse guard */
+	__u32 gen;      /* unique per task and program (fork, exec, retype):
+			   what secpold knows of the task is keyed by it */
+	__u64 start_ns; /* its process's start (CLOCK_BOOTTIME): pid reuse
+			   guard */
 };
 
 /* Event records in the ring buffer */
@@ -149,6 +151,22 @@ struct spb_addr_range {
 	__u64 start, end;
 };
 
+/*
+ * While a secpold thread acts for a supervised thread (it resolves a path
+ * and performs the call with that thread's credentials), the capability
+ * checks it causes are that thread's: report them as such.  One slot per
+ * secpold thread; the thread fills its slot and sets tgid last.
+ */
+#define SPB_ACT_SLOTS 64
+
+struct spb_act {
+	__u32 daemon_tid; /* the secpold thread */
+	__u32 tgid;       /* 0: not acting for anyone */
+	__u32 tid;
+	__u32 type;
+	__u64 start_ns;
+};
+
 /* Run-time settings, in .bss (the daemon writes them through mmap). */
 struct spb_config {
 	__u32 monitoring;      /* emit capability and exec events */
@@ -157,13 +175,9 @@ struct spb_config {
 	__u32 daemon_tgid;     /* our own checks are not reported */
 	__u64 late_ns;         /* 0: no "late" re-reporting */
 	__u32 wakeup_bytes;    /* wake the consumer past this much data */
-	/* While secpold acts for a process (proxy.c), its own capability
-	 * checks are that process's: report them as such. */
-	__u32 proxy_tgid;      /* 0: not acting for anyone */
-	__u32 proxy_tid;
-	__u32 proxy_type;
 	__u32 pad;
-	__u64 proxy_start_ns;
+	__u64 next_gen;        /* spb_task.gen, shared with secpold */
+	struct spb_act act[SPB_ACT_SLOTS];
 };
 
 /* Per-CPU counters (index) */

@@ -144,12 +144,12 @@ int bus_fd(const struct subscriber *s)
 /* The "N events lost" notice, stamped now. */
 static size_t lost_notice(uint64_t n, char *buf)
 {
-	struct sp_event lost = {.kind = EV_LOST, .lo = n,
-				.obj_type = SPB_NO_TYPE, .syscall = -1};
+	struct sp_event lost;
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	lost.time_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	ev_init_lost(&lost, n,
+		     (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
 	return ev_encode(&lost, buf);
 }
 
@@ -285,6 +285,9 @@ static bool wanted(struct subscriber *s, const struct sp_event *e)
 
 		h = fnv64(h, &e->pid, sizeof(e->pid));
 		h = fnv64(h, &start, sizeof(start));
+		/* a process that execs is a new program: its first uses
+		 * are reported again under its new name */
+		h = fnv64(h, e->name, e->name_len);
 	}
 	h = fnv64(h, &e->kind, sizeof(e->kind));
 	h = fnv64(h, &e->type, sizeof(e->type));

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ struct collector {
 	void *ctx;
 	char bpffs[PATH_MAX];
 	bool mounted_bpffs;
+	pthread_mutex_t drain_lock;
 };
 
 /* Kernel functions that check a capability with CAP_OPT_NOAUDIT, found
@@ -258,6 +260,7 @@ int collector_start(struct collector **out, const struct collector_opts *o,
 	}
 	c->cb = o->cb;
 	c->ctx = o->ctx;
+	pthread_mutex_init(&c->drain_lock, NULL);
 	c->l_connect = c->l_sendmsg = -1;
 	libbpf_set_print(libbpf_log);
 
@@ -433,7 +436,14 @@ int collector_fd(const struct collector *c)
 
 int collector_drain(struct collector *c)
 {
-	return ring_buffer__consume(c->rb);
+	int n;
+
+	/* any thread may drain (a worker before its own event): one at a
+	 * time, in ring order */
+	pthread_mutex_lock(&c->drain_lock);
+	n = ring_buffer__consume(c->rb);
+	pthread_mutex_unlock(&c->drain_lock);
+	return n;
 }
 
 int collector_set_type(struct collector *c, pid_t tid, uint32_t type,
@@ -444,6 +454,9 @@ int collector_set_type(struct collector *c, pid_t tid, uint32_t type,
 		.flags = flags,
 		.tgid = (__u32)tgid,
 		.start_ns = start_ns,
+		/* a new type: what secpold knew of the task is stale */
+		.gen = (__u32)__atomic_add_fetch(&c->skel->bss->cfg.next_gen, 1,
+						 __ATOMIC_RELAXED),
 	};
 	__u32 key = (__u32)tid;
 
@@ -510,20 +523,50 @@ void collector_configure(struct collector *c, bool monitoring, bool repeats,
 	cfg->monitoring = monitoring;
 }
 
-void collector_act_as(struct collector *c, pid_t tgid, pid_t tid,
-		      uint32_t type, uint64_t start_ns)
+int collector_act_slot(struct collector *c, pid_t daemon_tid)
 {
 	struct spb_config *cfg = &c->skel->bss->cfg;
 
+	for (int i = 0; i < SPB_ACT_SLOTS; i++) {
+		__u32 expected = 0;
+
+		if (__atomic_compare_exchange_n(&cfg->act[i].daemon_tid,
+						&expected, (__u32)daemon_tid,
+						false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			return i;
+	}
+	return -ENOSPC;
+}
+
+void collector_act_release(struct collector *c, int slot)
+{
+	struct spb_config *cfg = &c->skel->bss->cfg;
+
+	if (slot < 0 || slot >= SPB_ACT_SLOTS)
+		return;
+	cfg->act[slot].tgid = 0;
+	__atomic_store_n(&cfg->act[slot].daemon_tid, 0, __ATOMIC_RELEASE);
+}
+
+void collector_act_as(struct collector *c, int slot, pid_t tgid, pid_t tid,
+		      uint32_t type, uint64_t start_ns)
+{
+	struct spb_act *a;
+
+	if (slot < 0 || slot >= SPB_ACT_SLOTS)
+		return;
+	a = &c->skel->bss->cfg.act[slot];
 	/* the other fields first: the program reads them once it sees a
-	 * process; a compiler barrier keeps the stores in order */
-	cfg->proxy_tgid = 0;
+	 * process; a compiler barrier keeps the stores in order (the
+	 * program runs on this thread, in its own system calls) */
+	a->tgid = 0;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	cfg->proxy_tid = (__u32)tid;
-	cfg->proxy_type = type;
-	cfg->proxy_start_ns = start_ns;
+	a->tid = (__u32)tid;
+	a->type = type;
+	a->start_ns = start_ns;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	cfg->proxy_tgid = (__u32)tgid;
+	a->tgid = (__u32)tgid;
 }
 
 uint64_t collector_lost(struct collector *c)

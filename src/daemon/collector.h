@@ -68,10 +68,15 @@ void collector_clear_ticket(struct collector *c, pid_t tid);
 /* Monitoring settings (see struct spb_config). */
 void collector_configure(struct collector *c, bool monitoring, bool repeats,
 			 uint64_t late_ns, bool new_generation);
-/* From now until collector_act_as(c, 0, ...), capability checks of
- * secpold's thread are reported as those of task tid of process tgid
- * (type, started at start_ns): secpold is acting for it. */
-void collector_act_as(struct collector *c, pid_t tgid, pid_t tid,
+/* A slot for secpold thread daemon_tid to say for whom it acts (one per
+ * thread that proxies calls): its index, or -ENOSPC. */
+int collector_act_slot(struct collector *c, pid_t daemon_tid);
+void collector_act_release(struct collector *c, int slot);
+/* From now until collector_act_as(c, slot, 0, ...), capability checks of
+ * the slot's secpold thread (except those of its own credential switches)
+ * are reported as those of task tid of process tgid (type, started at
+ * start_ns): the thread is acting for it. */
+void collector_act_as(struct collector *c, int slot, pid_t tgid, pid_t tid,
 		      uint32_t type, uint64_t start_ns);
 /* Events the kernel dropped because the ring was full, in total. */
 uint64_t collector_lost(struct collector *c);

@@ -30,7 +30,7 @@
 #include "daemon.h"
 #include "lang/suggest.h"
 #include "policy/ability.h"
-#include "proxy.h"
+#include "procfs.h"
 
 #ifndef SO_PEERPIDFD
 #define SO_PEERPIDFD 77
@@ -46,7 +46,9 @@ static void close_client(struct daemon *d, struct client *cl)
 		*pp = cl->next;
 	daemon_unwatch(d, &cl->w);
 	if (cl->sub) {
+		daemon_lock(d);
 		bus_unsubscribe(d->bus, cl->sub);
+		daemon_unlock(d);
 		daemon_kernel_settings(d, false);
 	}
 	if (cl->pidfd >= 0)
@@ -76,7 +78,7 @@ static enum sp_domain caller_domain(const struct client *cl)
 {
 	struct proc_creds cr;
 
-	if (proc_creds_read(cl->pid, &cr) == 0)
+	if (procfs_creds(cl->pid, &cr) == 0)
 		return cr.euid == 0 ? SP_ROOT : SP_NONROOT;
 	return cl->uid == 0 ? SP_ROOT : SP_NONROOT;
 }
@@ -110,11 +112,15 @@ static void do_hello(struct daemon *d, struct client *cl,
 	struct ctl_status st = {
 		.pid = (uint32_t)getpid(),
 		.nlisteners = d->nlisteners,
-		.nsubscribers = (uint32_t)bus_count(d->bus),
-		.notifications = d->notifications,
+		.notifications = __atomic_load_n(&d->notifications,
+						 __ATOMIC_RELAXED),
 		.lost_kernel = collector_lost(d->col),
-		.lost_monitors = bus_lost_total(d->bus),
 	};
+
+	daemon_lock(d);
+	st.nsubscribers = (uint32_t)bus_count(d->bus);
+	st.lost_monitors = bus_lost_total(d->bus);
+	daemon_unlock(d);
 
 	if (d->policy) {
 		st.flags |= CTL_ST_POLICY;
@@ -172,20 +178,24 @@ static void do_push(struct daemon *d, struct client *cl, struct ctl_msg *m)
 static int retype_process(struct daemon *d, pid_t pid, uint32_t type,
 			  uint32_t flags)
 {
-	char path[64];
 	struct dirent *de;
 	uint64_t start;
 	pid_t tgid, ppid;
 	DIR *dir;
-	int r = 0;
+	int r = 0, fd;
 
-	r = proc_task_ids(pid, &tgid, &ppid, &start);
+	r = procfs_task_ids(pid, &tgid, &ppid, &start);
 	if (r < 0)
 		return r;
-	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	dir = opendir(path);
-	if (!dir)
-		return -errno;
+	fd = procfs_open(pid, "task", O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return fd;
+	dir = fdopendir(fd);
+	if (!dir) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
 	while ((de = readdir(dir))) {
 		uint64_t tid;
 
@@ -299,7 +309,7 @@ static void do_assign(struct daemon *d, struct client *cl, struct ctl_msg *m)
 		return unknown_type(d, cl, m, name);
 
 	/* the target: the caller itself, or its child */
-	if (proc_task_ids((pid_t)a.pid, &tgid, &ppid, &start) < 0 ||
+	if (procfs_task_ids((pid_t)a.pid, &tgid, &ppid, &start) < 0 ||
 	    tgid != (pid_t)a.pid)
 		return (void)fail(cl, m, -ESRCH, "no process %u", a.pid);
 	if (tgid != cl->pid && !((a.flags & CTL_AS_CHILD) && ppid == cl->pid))
@@ -320,31 +330,25 @@ static void do_assign(struct daemon *d, struct client *cl, struct ctl_msg *m)
 		ar->flags = CTL_AR_NEEDS_LISTENER;
 	} else {
 		enum sp_domain dom = caller_domain(cl);
-		struct sp_event *e = calloc(1, sizeof(*e));
 		bool ok = sp_policy_check(d->policy, (uint32_t)ctype, dom,
 					  AB_SETTYPEID, type, type) == SP_ALLOW;
+		struct ev_actor who;
 
-		if (e) {
-			struct proc_creds cr;
+		if (events_wanted(d) &&
+		    events_actor_of(cl->pid, (uint32_t)ctype, &who) == 0) {
+			struct ev_what w = {
+				.kind = EV_ABILITY,
+				.ability = AB_SETTYPEID,
+				.flags = EVF_VALUE,
+				.allowed = ok,
+				.obj_type = SPB_NO_TYPE,
+				.lo = type,
+				.hi = type,
+				.err = ok ? 0 : EPERM,
+			};
 
-			e->kind = EV_ABILITY;
-			e->ability = AB_SETTYPEID;
-			e->flags = EVF_VALUE | EVF_SECPOLD |
-				   (dom == SP_ROOT ? EVF_ROOT : 0);
-			e->lo = e->hi = type;
-			e->result = ok ? EV_ALLOWED : EV_DENIED;
-			e->err = ok ? 0 : EPERM;
-			e->obj_type = SPB_NO_TYPE;
-			e->syscall = -1;
-			if (proc_task_ids(cl->pid, &tgid, &ppid, &start) == 0)
-				events_fill_process(d, e, cl->pid, cl->pid, start,
-						    (uint32_t)ctype);
-			if (proc_creds_read(cl->pid, &cr) == 0) {
-				e->uid = cr.uid, e->euid = cr.euid;
-				e->gid = cr.gid, e->egid = cr.egid;
-			}
-			events_publish(d, e);
-			free(e);
+			who.root = dom == SP_ROOT;
+			events_emit(d, &who, &w);
 		}
 		if (!ok)
 			return (void)fail(cl, m, -EPERM,
@@ -374,15 +378,11 @@ static void do_assign(struct daemon *d, struct client *cl, struct ctl_msg *m)
 
 static bool is_seccomp_listener(int fd)
 {
-	char path[64], target[64];
-	ssize_t n;
+	char rel[32], target[64];
 
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return false;
-	target[n] = '\0';
-	return strcmp(target, "anon_inode:seccomp notify") == 0;
+	snprintf(rel, sizeof(rel), "fd/%d", fd);
+	return procfs_readlink(PROCFS_SELF, rel, target, sizeof(target)) > 0 &&
+	       strcmp(target, "anon_inode:seccomp notify") == 0;
 }
 
 static void do_register(struct daemon *d, struct client *cl, struct ctl_msg *m)
@@ -399,7 +399,7 @@ static void do_register(struct daemon *d, struct client *cl, struct ctl_msg *m)
 	if (cl->uid != 0 || caller_type(d, cl) >= 0)
 		return (void)fail(cl, m, -EPERM,
 				  "only root without a type may register a listener");
-	if (proc_task_ids((pid_t)rg.pid, &tgid, &ppid, &start) < 0 ||
+	if (procfs_task_ids((pid_t)rg.pid, &tgid, &ppid, &start) < 0 ||
 	    (tgid != cl->pid && ppid != cl->pid))
 		return (void)fail(cl, m, -EPERM,
 				  "the listener must be held by the caller or its child");
@@ -422,7 +422,7 @@ static void do_register(struct daemon *d, struct client *cl, struct ctl_msg *m)
 	 * no type: take the registrant's word for it (root, untyped) */
 	if (collector_get_type(d->col, (pid_t)rg.root_pid, &t) < 0 && d->policy &&
 	    rg.type < sp_policy_type_count(d->policy))
-		if (proc_task_ids((pid_t)rg.root_pid, &tgid, &ppid, &start) == 0)
+		if (procfs_task_ids((pid_t)rg.root_pid, &tgid, &ppid, &start) == 0)
 			collector_set_type(d->col, (pid_t)rg.root_pid, rg.type,
 					   (rg.flags & CTL_RG_AGAIN) ?
 						   SPB_TASK_NAMED : 0,
@@ -468,10 +468,13 @@ static void do_subscribe(struct daemon *d, struct client *cl,
 	}
 	if ((size_t)(p - names) != s.names_len)
 		return (void)fail(cl, m, -EINVAL, "malformed name list");
+	daemon_lock(d);
 	cl->sub = bus_subscribe(d->bus, cl->w.fd, &s, names, s.names_len);
+	if (cl->sub)
+		bus_set_self(cl->sub, (uint32_t)cl->pid);
+	daemon_unlock(d);
 	if (!cl->sub)
 		return (void)fail(cl, m, -ENOMEM, "out of memory");
-	bus_set_self(cl->sub, (uint32_t)cl->pid);
 	daemon_kernel_settings(d, true);
 	reply(cl, m, 0, NULL, 0, d->policy_memfd);
 }
@@ -635,9 +638,12 @@ void ctl_flush_monitors(struct daemon *d)
 		int r;
 
 		next = cl->next;
-		if (!cl->sub || (!bus_pending(cl->sub) && !cl->want_out))
+		if (!cl->sub)
 			continue;
-		r = bus_flush(cl->sub);
+		daemon_lock(d);
+		r = bus_pending(cl->sub) || cl->want_out ? bus_flush(cl->sub) :
+							   0;
+		daemon_unlock(d);
 		if (r < 0) {
 			close_client(d, cl);
 			continue;

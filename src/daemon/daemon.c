@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -78,6 +79,107 @@ static int policy_memfd(const struct sp_policy *p)
 	return fd;
 }
 
+struct policy_ref {
+	struct sp_policy *p;
+	unsigned refs;
+	struct policy_ref *next;
+};
+
+void daemon_lock(struct daemon *d)
+{
+	pthread_mutex_lock(&d->lock);
+}
+
+void daemon_unlock(struct daemon *d)
+{
+	pthread_mutex_unlock(&d->lock);
+}
+
+const struct sp_policy *daemon_policy_get(struct daemon *d)
+{
+	struct sp_policy *p;
+
+	daemon_lock(d);
+	p = d->policy;
+	/* the current policy is the head of the list */
+	if (p && d->policy_refs && d->policy_refs->p == p)
+		d->policy_refs->refs++;
+	daemon_unlock(d);
+	return p;
+}
+
+/* With d->lock held. */
+static void policy_put_locked(struct daemon *d, const struct sp_policy *p)
+{
+	struct policy_ref **pp, *r;
+
+	for (pp = &d->policy_refs; *pp; pp = &(*pp)->next)
+		if ((*pp)->p == p)
+			break;
+	r = *pp;
+	if (!r || --r->refs)
+		return;
+	*pp = r->next;
+	sp_policy_free(r->p);
+	free(r);
+}
+
+void daemon_policy_put(struct daemon *d, const struct sp_policy *p)
+{
+	if (!p)
+		return;
+	daemon_lock(d);
+	policy_put_locked(d, p);
+	daemon_unlock(d);
+}
+
+bool daemon_type_learning(struct daemon *d, const struct sp_policy *p,
+			  uint32_t type)
+{
+	(void)p;
+	(void)type;
+	return d->develop;
+}
+
+void daemon_stop(struct daemon *d)
+{
+	__atomic_store_n(&d->stopping, true, __ATOMIC_RELAXED);
+	daemon_wake_flush(d);
+}
+
+void daemon_wake_flush(struct daemon *d)
+{
+	uint64_t one = 1;
+
+	/* one wake-up until the main thread has flushed */
+	if (__atomic_exchange_n(&d->flush_pending, true, __ATOMIC_ACQ_REL))
+		return;
+	if (d->w_flush.fd >= 0 &&
+	    write(d->w_flush.fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		log_debug("cannot wake the main thread: %s", strerror(errno));
+}
+
+/* Installs p as the policy in force (the daemon holds one reference). */
+static int install_policy(struct daemon *d, struct sp_policy *p)
+{
+	struct policy_ref *r = calloc(1, sizeof(*r));
+	struct sp_policy *old;
+
+	if (!r)
+		return -ENOMEM;
+	r->p = p;
+	r->refs = 1;
+	daemon_lock(d);
+	old = d->policy;
+	r->next = d->policy_refs;
+	d->policy_refs = r;
+	d->policy = p;
+	if (old)
+		policy_put_locked(d, old);
+	daemon_unlock(d);
+	return 0;
+}
+
 int daemon_set_policy(struct daemon *d, struct sp_policy *p)
 {
 	char path[PATH_MAX];
@@ -94,16 +196,18 @@ int daemon_set_policy(struct daemon *d, struct sp_policy *p)
 	r = rundir_file(d, POLICY_COPY, path, sizeof(path));
 	if (r == 0)
 		r = write_file_atomic(path, data, len, 0600);
+	if (r == 0)
+		r = install_policy(d, p);
 	if (r < 0) {
 		close(fd);
 		return r;
 	}
-	sp_policy_free(d->policy);
-	d->policy = p;
 	if (d->policy_memfd >= 0)
 		close(d->policy_memfd);
 	d->policy_memfd = fd;
+	daemon_lock(d);
 	bus_broadcast(d->bus, CTL_POLICY, fd);
+	daemon_unlock(d);
 	return 0;
 }
 
@@ -112,7 +216,9 @@ void daemon_kernel_settings(struct daemon *d, bool new_generation)
 	bool monitoring, repeats;
 	uint64_t late_ns;
 
+	daemon_lock(d);
 	bus_kernel_settings(d->bus, &monitoring, &repeats, &late_ns);
+	daemon_unlock(d);
 	collector_configure(d->col, monitoring, repeats, late_ns,
 			    new_generation);
 }
@@ -158,7 +264,7 @@ static void on_signal(struct daemon *d, struct watch *w, uint32_t events)
 		if (si.ssi_signo == SIGHUP)
 			reload(d);
 		else
-			d->stopping = true;
+			daemon_stop(d);
 	}
 }
 
@@ -184,7 +290,23 @@ static void on_timer(struct daemon *d, struct watch *w, uint32_t events)
 		return;
 	drain(d);
 	d->ticks++;
+	daemon_lock(d);
 	chantab_gc_step(d->chans, GC_BUDGET);
+	daemon_unlock(d);
+	supervise_tick(d);
+}
+
+/* Workers published events: the monitors' sockets are the main
+ * thread's. */
+static void on_flush(struct daemon *d, struct watch *w, uint32_t events)
+{
+	uint64_t n;
+
+	(void)d;
+	(void)events;
+	/* the loop flushes the monitors after every wake-up */
+	if (read(w->fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		log_debug("flush eventfd: %s", strerror(errno));
 }
 
 /* Ports below this need net_bind_service (a sysctl, 1024 by default). */
@@ -389,7 +511,9 @@ int daemon_init(struct daemon *d, const struct daemon_opts *o, char *err,
 
 	memset(d, 0, sizeof(*d));
 	d->epfd = d->policy_memfd = -1;
-	d->w_sig.fd = d->w_ctl.fd = d->w_timer.fd = -1;
+	d->w_sig.fd = d->w_ctl.fd = d->w_timer.fd = d->w_flush.fd = -1;
+	pthread_mutex_init(&d->lock, NULL);
+	d->develop = o->develop;
 	if (snprintf(d->rundir, sizeof(d->rundir), "%s", o->rundir) >=
 		    (int)sizeof(d->rundir) ||
 	    strlen(o->rundir) > 80) {
@@ -423,16 +547,14 @@ int daemon_init(struct daemon *d, const struct daemon_opts *o, char *err,
 	d->bus = bus_new();
 	d->procs = procinfo_new();
 	d->chans = chantab_new();
-	if (d->epfd < 0 || !d->bus || !d->procs || !d->chans) {
+	d->tasks = taskcache_new(4096);
+	if (d->epfd < 0 || !d->bus || !d->procs || !d->chans || !d->tasks) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	r = proxy_init();
-	if (r == 0)
-		r = supervise_init(d);
+	r = procfs_init();
 	if (r < 0) {
-		snprintf(err, errlen, "cannot prepare supervision: %s",
-			 strerror(-r));
+		snprintf(err, errlen, "cannot open /proc: %s", strerror(-r));
 		return r;
 	}
 	r = initial_policy(d, o, err, errlen);
@@ -451,9 +573,20 @@ int daemon_init(struct daemon *d, const struct daemon_opts *o, char *err,
 	n = chantab_persist(d->chans, collector_channels_fd(d->col));
 	if (n)
 		log_info("took over %zu channels from a previous secpold", n);
+	r = supervise_init(d);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot start the workers: %s",
+			 strerror(-r));
+		return r;
+	}
 	d->w_ring.fd = collector_fd(d->col);
 	d->w_ring.fn = on_ring;
 	r = daemon_watch(d, &d->w_ring, EPOLLIN);
+	d->w_flush.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	d->w_flush.fn = on_flush;
+	if (r == 0)
+		r = d->w_flush.fd < 0 ? -errno :
+					daemon_watch(d, &d->w_flush, EPOLLIN);
 	if (r == 0)
 		r = setup_signals(d);
 	if (r == 0)
@@ -481,11 +614,12 @@ int daemon_init(struct daemon *d, const struct daemon_opts *o, char *err,
 			 strerror(-r));
 		return r;
 	}
-	log_info("ready: %s, policy %s, capability events %s, unix race guard %s",
+	log_info("ready: %s, policy %s, capability events %s, unix race guard %s%s",
 		 d->rundir,
 		 d->policy ? "loaded" : "none (push one with 'secpol -p')",
 		 caps->cap_events ? "on" : "off",
-		 caps->unix_hooks ? "on" : "off");
+		 caps->unix_hooks ? "on" : "off",
+		 d->develop ? ", develop mode (every type learns)" : "");
 	return 0;
 }
 
@@ -494,7 +628,7 @@ int daemon_run(struct daemon *d)
 	struct epoll_event evs[64];
 	int n, i;
 
-	while (!d->stopping) {
+	while (!__atomic_load_n(&d->stopping, __ATOMIC_RELAXED)) {
 		n = epoll_wait(d->epfd, evs, 64, -1);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -502,12 +636,13 @@ int daemon_run(struct daemon *d)
 			log_err("epoll_wait: %s", strerror(errno));
 			return -errno;
 		}
-		for (i = 0; i < n && !d->stopping; i++) {
+		for (i = 0; i < n && !__atomic_load_n(&d->stopping, __ATOMIC_RELAXED); i++) {
 			struct watch *w = evs[i].data.ptr;
 
 			w->fn(d, w, evs[i].events);
 		}
 		/* whatever the decisions and kernel records produced */
+		__atomic_store_n(&d->flush_pending, false, __ATOMIC_RELEASE);
 		ctl_flush_monitors(d);
 	}
 	return 0;
@@ -525,7 +660,7 @@ void daemon_fini(struct daemon *d)
 		unlink(d->ctl_path);
 	}
 	ctl_close_all(d);
-	supervise_close_all(d);
+	supervise_fini(d);
 	if (d->col)
 		collector_count_typed(d->col, &ntyped);
 	/* typed processes still run: keep their types and the policy for
@@ -550,14 +685,18 @@ void daemon_fini(struct daemon *d)
 		close(d->w_timer.fd);
 	if (d->policy_memfd >= 0)
 		close(d->policy_memfd);
+	if (d->w_flush.fd >= 0)
+		close(d->w_flush.fd);
 	if (d->epfd >= 0)
 		close(d->epfd);
 	bus_free(d->bus);
 	procinfo_free(d->procs);
 	chantab_free(d->chans);
-	sp_policy_free(d->policy);
-	free(d->req);
-	free(d->resp);
+	taskcache_free(d->tasks);
+	if (d->policy)
+		daemon_policy_put(d, d->policy);
+	d->policy = NULL;
+	pthread_mutex_destroy(&d->lock);
 	/* an empty run directory is removed; one holding state is kept */
 	if (d->owner)
 		rmdir(d->rundir);

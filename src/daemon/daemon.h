@@ -9,13 +9,19 @@
  * and the leaf modules collector, bus, channels, procinfo, procmem,
  * pathres, proxy.
  *
- * One thread does everything, so no state is shared between threads and
- * the per-thread credential switching of proxy.c is safe.
+ * Threads: the main thread runs the event loop (control socket, BPF ring,
+ * timer, signals, monitors); worker threads (supervise.c) receive and
+ * decide supervised calls, each with credentials of its own to switch
+ * (proxy.c).  What workers share with the main thread is behind
+ * daemon_lock (the process names, the channel table, the event bus), the
+ * policy is reference-counted (daemon_policy_get), the task cache and the
+ * BPF maps lock themselves.
  */
 #ifndef SECPOL_DAEMON_H
 #define SECPOL_DAEMON_H
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -25,7 +31,9 @@
 #include "collector.h"
 #include "event/event.h"
 #include "policy/policy.h"
+#include "events.h"
 #include "procinfo.h"
+#include "taskcache.h"
 
 struct daemon;
 struct watch;
@@ -50,13 +58,21 @@ struct client {
 struct ctl_listener_state;
 
 struct listener {
-	struct watch w;
+	int fd;
 	struct listener *next;
 	pid_t root_pid;
 	uint32_t root_type;
 	uint64_t notifications;
 	volatile struct ctl_listener_state *state; /* shared with `on`, or NULL */
+	/* workers deciding its calls now, and whether it waits in the
+	 * workers' epoll; dead once its tree has ended (freed when no worker
+	 * holds it) */
+	unsigned inflight;
+	bool armed, dead;
 };
+
+struct workers;
+struct policy_ref;
 
 struct daemon {
 	char rundir[128]; /* at most 80 bytes: socket paths must fit */
@@ -65,24 +81,32 @@ struct daemon {
 	const char *policy_path; /* for SIGHUP, NULL if none */
 	int epfd;
 	struct watch w_sig, w_ctl, w_timer, w_ring;
+	/* the policy: the main thread reads d->policy directly, workers
+	 * through daemon_policy_get */
 	struct sp_policy *policy;
+	struct policy_ref *policy_refs;
 	int policy_memfd; /* the policy for monitors, or -1 */
+	bool develop;     /* every type learns; unknown types are made */
 	struct collector *col;
 	struct procinfo *procs;
 	struct chantab *chans;
 	struct bus *bus;
+	struct taskcache *tasks;
+	pthread_mutex_t lock;
 	struct client *clients;
 	struct listener *listeners;
 	unsigned nlisteners;
-	uint64_t notifications;
+	struct workers *workers;
+	struct watch w_flush; /* workers ask the main thread to flush monitors */
+	bool flush_pending;   /* atomic: w_flush was written since the last
+				 flush */
+	uint64_t notifications; /* atomic */
 	uint64_t lost_reported; /* kernel losses already announced */
 	unsigned ticks;
-	bool stopping;
+	bool stopping; /* atomic */
 	bool owner; /* no other secpold runs for the run directory */
 	uint16_t unpriv_port_start; /* ip_unprivileged_port_start */
-	/* seccomp notification buffers, sized by the kernel */
-	struct seccomp_notif *req;
-	struct seccomp_notif_resp *resp;
+	/* seccomp notification sizes, as the kernel has them */
 	size_t req_size, resp_size;
 };
 
@@ -94,25 +118,39 @@ void daemon_unwatch(struct daemon *d, struct watch *w);
 int daemon_set_policy(struct daemon *d, struct sp_policy *p);
 /* Re-reads what the kernel should report for the current monitors. */
 void daemon_kernel_settings(struct daemon *d, bool new_generation);
+/* The lock over what workers share with the main thread. */
+void daemon_lock(struct daemon *d);
+void daemon_unlock(struct daemon *d);
+/* The policy in force, held until daemon_policy_put (NULL: none). */
+const struct sp_policy *daemon_policy_get(struct daemon *d);
+void daemon_policy_put(struct daemon *d, const struct sp_policy *p);
+/* Does type learn under policy p (its own statement, or develop mode)? */
+bool daemon_type_learning(struct daemon *d, const struct sp_policy *p,
+			  uint32_t type);
+/* Stops the daemon (any thread). */
+void daemon_stop(struct daemon *d);
+/* A worker published events: the main thread flushes the monitors. */
+void daemon_wake_flush(struct daemon *d);
 
 /* ctl.c */
 void ctl_accept(struct daemon *d, struct watch *w, uint32_t events);
 void ctl_close_all(struct daemon *d);
 void ctl_flush_monitors(struct daemon *d);
 
-/* supervise.c */
+/* supervise.c: the listeners and the worker threads */
 /* Takes fd; state_fd (or -1) is mapped, not taken. */
 int supervise_add(struct daemon *d, int fd, pid_t root_pid, uint32_t type,
 		  int state_fd);
 void supervise_close_all(struct daemon *d);
+/* Starts the workers.  0 or -errno. */
 int supervise_init(struct daemon *d);
+/* Stops and joins the workers. */
+void supervise_fini(struct daemon *d);
+/* On the timer: adds a worker when every worker has been busy since the
+ * last tick (a slow or stuck decision never holds the others). */
+void supervise_tick(struct daemon *d);
+/* Worker threads, and how many are deciding now. */
+void supervise_counts(struct daemon *d, unsigned *workers, unsigned *busy);
 
-/* events.c */
-void events_on_record(void *ctx, const void *rec, size_t len);
-void events_check_lost(struct daemon *d);
-/* Fills the process part of an event for thread tid (of process pid). */
-void events_fill_process(struct daemon *d, struct sp_event *e, pid_t tid,
-			 pid_t pid, uint64_t start_ns, uint32_t type);
-void events_publish(struct daemon *d, const struct sp_event *e);
 
 #endif

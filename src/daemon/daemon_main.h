@@ -3,6 +3,7 @@
 #ifndef SECPOL_DAEMON_MAIN_H
 #define SECPOL_DAEMON_MAIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct daemon;
@@ -11,6 +12,7 @@ struct daemon_opts {
 	const char *rundir;
 	const char *policy;         /* -i, or NULL */
 	const char *default_policy; /* $SECPOL_POLICY or the default */
+	bool develop;               /* every type learns (secpold -D) */
 };
 
 /* Sets everything up; on failure a one-line reason is in err. */

@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/strbuf.h"
 #include "daemon.h"
+#include "procfs.h"
 #include "decide.h"
 #include "policy/ability.h"
 
@@ -22,29 +23,116 @@ static uint64_t now_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-void events_publish(struct daemon *d, const struct sp_event *e)
+bool events_wanted(struct daemon *d)
 {
-	bus_publish(d->bus, e);
+	return bus_count(d->bus) > 0;
 }
 
-void events_fill_process(struct daemon *d, struct sp_event *e, pid_t tid,
-			 pid_t pid, uint64_t start_ns, uint32_t type)
+/* Start times come from the BPF programs (nanoseconds) and from /proc
+ * (clock ticks): events carry the tick, so that one process has one
+ * start_time_ns in every event, whichever source named it. */
+static uint64_t start_key_ns(uint64_t start_ns)
 {
-	uint64_t boot = now_ns(CLOCK_BOOTTIME);
+	return procinfo_start_key(start_ns) * PROCFS_NS_PER_TICK;
+}
+
+/* The process part of an event; time_ns is CLOCK_BOOTTIME. */
+static void fill_process(struct daemon *d, struct sp_event *e, pid_t tid,
+			 pid_t pid, uint64_t start_ns, uint32_t type,
+			 uint64_t boot_ns, const char *exe_hint, bool named)
+{
 	char name[EV_NAME_MAX + 1];
-	size_t n;
+	size_t n = 0;
 
 	e->pid = (uint32_t)pid;
 	e->tid = (uint32_t)tid;
-	e->start_ns = start_ns;
-	e->time_ns = now_ns(CLOCK_REALTIME);
-	e->age_ms = boot > start_ns ? (uint32_t)((boot - start_ns) / 1000000u) : 0;
+	e->start_ns = start_key_ns(start_ns);
+	e->time_ns = boot_to_realtime(boot_ns);
+	e->age_ms = boot_ns > start_ns ?
+			    (uint32_t)((boot_ns - start_ns) / 1000000u) :
+			    0;
 	e->type = type;
-	n = procinfo_name(d->procs, pid, start_ns, NULL, name, sizeof(name));
+	/* before the first exec after typing, the process has no name of
+	 * its own yet (it is still secpol's `on`) */
+	if (named) {
+		daemon_lock(d);
+		n = procinfo_name(d->procs, pid, start_ns, exe_hint, name,
+				  sizeof(name));
+		daemon_unlock(d);
+	}
 	if (n)
 		ev_set_name(e, name, n);
 	else
 		e->flags |= EVF_UNNAMED;
+}
+
+static void publish(struct daemon *d, const struct sp_event *e)
+{
+	daemon_lock(d);
+	bus_publish(d->bus, e);
+	daemon_unlock(d);
+	daemon_wake_flush(d);
+}
+
+void events_emit(struct daemon *d, const struct ev_actor *a,
+		 const struct ev_what *w)
+{
+	struct sp_event *e;
+	char comm[EV_COMM_MAX + 1];
+	ssize_t n;
+
+	if (!events_wanted(d))
+		return;
+	e = malloc(sizeof(*e));
+	if (!e)
+		return;
+	memset(e, 0, offsetof(struct sp_event, name));
+	e->kind = w->kind;
+	e->flags = w->flags | EVF_SECPOLD | (a->root ? EVF_ROOT : 0);
+	e->syscall = a->syscall;
+	fill_process(d, e, a->tid, a->pid, a->start_ns, a->type,
+		     now_ns(CLOCK_BOOTTIME), NULL, true);
+	e->uid = a->uid;
+	e->euid = a->euid;
+	e->gid = a->gid;
+	e->egid = a->egid;
+	e->ability = w->ability;
+	e->result = w->allowed ? EV_ALLOWED : EV_DENIED;
+	e->reason = w->reason;
+	e->obj_type = w->obj_type;
+	e->lo = w->lo;
+	e->hi = w->hi;
+	e->err = w->err;
+	if (w->path)
+		ev_set_path(e, w->path, w->path_len);
+	n = procfs_comm(a->tid, comm, sizeof(comm));
+	if (n > 0)
+		ev_set_comm(e, comm, (size_t)n);
+	publish(d, e);
+	free(e);
+}
+
+int events_actor_of(pid_t pid, uint32_t type, struct ev_actor *a)
+{
+	struct proc_creds cr;
+	pid_t tgid, ppid;
+	int r;
+
+	memset(a, 0, sizeof(*a));
+	a->syscall = -1;
+	a->type = type;
+	r = procfs_task_ids(pid, &tgid, &ppid, &a->start_ns);
+	if (r < 0)
+		return r;
+	a->pid = tgid;
+	a->tid = pid;
+	r = procfs_creds(pid, &cr);
+	if (r < 0)
+		return r;
+	a->uid = cr.uid, a->euid = cr.euid;
+	a->gid = cr.gid, a->egid = cr.egid;
+	a->root = cr.euid == 0;
+	return 0;
 }
 
 /*
@@ -71,8 +159,7 @@ static bool decided_by_secpold(struct daemon *d, const struct spb_ev_cap *r)
 static void on_cap(struct daemon *d, const struct spb_ev_cap *r)
 {
 	struct sp_event *e;
-	char name[EV_NAME_MAX + 1], exe[SPB_EXE_LEN + 1];
-	size_t n;
+	char exe[SPB_EXE_LEN + 1];
 
 	if (r->cap < 0 || r->cap >= AB_NCAPS || decided_by_secpold(d, r))
 		return;
@@ -80,22 +167,20 @@ static void on_cap(struct daemon *d, const struct spb_ev_cap *r)
 	if (!e)
 		return;
 	e->kind = EV_ABILITY;
-	e->pid = r->h.tgid;
-	e->tid = r->h.tid;
-	e->time_ns = boot_to_realtime(r->h.time_ns);
-	e->start_ns = r->h.start_ns;
-	e->age_ms = r->h.time_ns > r->h.start_ns ?
-			    (uint32_t)((r->h.time_ns - r->h.start_ns) / 1000000u) :
-			    0;
+	memcpy(exe, r->exe, SPB_EXE_LEN);
+	exe[SPB_EXE_LEN] = '\0';
+	fill_process(d, e, (pid_t)r->h.tid, (pid_t)r->h.tgid, r->h.start_ns,
+		     r->h.type, r->h.time_ns, exe, r->flags & SPB_CAP_NAMED);
 	e->uid = r->uid;
 	e->euid = r->euid;
 	e->gid = r->gid;
 	e->egid = r->egid;
-	e->type = r->h.type;
 	e->obj_type = SPB_NO_TYPE;
 	e->ability = (uint16_t)r->cap;
 	e->result = r->ret == 0 ? EV_ALLOWED : EV_DENIED;
-	e->err = r->ret == 0 ? 0 : EPERM;
+	/* the kernel's check, not the system call's result: what the call
+	 * returned is not known here */
+	e->err = 0;
 	e->syscall = r->syscall;
 	if (r->euid == 0)
 		e->flags |= EVF_ROOT;
@@ -106,19 +191,7 @@ static void on_cap(struct daemon *d, const struct spb_ev_cap *r)
 	if (r->flags & SPB_CAP_LATE)
 		e->flags |= EVF_LATE;
 	ev_set_comm(e, r->comm, sizeof(r->comm));
-	memcpy(exe, r->exe, SPB_EXE_LEN);
-	exe[SPB_EXE_LEN] = '\0';
-	/* before the first exec after typing, the process has no name of
-	 * its own yet (it is still secpol's `on`) */
-	n = (r->flags & SPB_CAP_NAMED) ?
-		    procinfo_name(d->procs, (pid_t)r->h.tgid, r->h.start_ns, exe,
-				  name, sizeof(name)) :
-		    0;
-	if (n)
-		ev_set_name(e, name, n);
-	else
-		e->flags |= EVF_UNNAMED;
-	events_publish(d, e);
+	publish(d, e);
 	free(e);
 }
 
@@ -174,18 +247,25 @@ void events_on_record(void *ctx, const void *rec, size_t len)
 
 			memcpy(fn, x->filename, SPB_FILENAME_LEN);
 			fn[SPB_FILENAME_LEN] = '\0';
+			daemon_lock(d);
 			procinfo_exec(d->procs, (pid_t)h->tgid, h->start_ns, fn);
+			daemon_unlock(d);
 		}
 		break;
 	case SPB_EV_EXIT:
+		daemon_lock(d);
 		procinfo_exit(d->procs, (pid_t)h->tgid, h->start_ns);
+		daemon_unlock(d);
+		taskcache_exit(d->tasks, (pid_t)h->tgid);
 		break;
 	case SPB_EV_FORK:
 		if (len >= sizeof(struct spb_ev_fork)) {
 			const struct spb_ev_fork *f = rec;
 
+			daemon_lock(d);
 			procinfo_fork(d->procs, (pid_t)h->tgid, h->start_ns,
 				      (pid_t)f->child_pid, f->child_start_ns);
+			daemon_unlock(d);
 		}
 		break;
 	case SPB_EV_HOOK:
@@ -204,14 +284,9 @@ void events_check_lost(struct daemon *d)
 
 	if (lost <= d->lost_reported)
 		return;
-	memset(&e, 0, offsetof(struct sp_event, name));
-	e.kind = EV_LOST;
-	e.lo = lost - d->lost_reported;
-	e.obj_type = SPB_NO_TYPE;
-	e.syscall = -1;
-	e.time_ns = now_ns(CLOCK_REALTIME);
+	ev_init_lost(&e, lost - d->lost_reported, now_ns(CLOCK_REALTIME));
 	d->lost_reported = lost;
 	log_warn("the kernel dropped %llu events (ring buffer full)",
 		 (unsigned long long)e.lo);
-	events_publish(d, &e);
+	publish(d, &e);
 }

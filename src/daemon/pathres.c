@@ -58,6 +58,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "procfs.h"
 
 /* openat2 answers EAGAIN when a concurrent rename or mount could have let
  * ".." escape; the man page says to retry.  Bounded, so a process that
@@ -66,11 +67,6 @@
 
 #define DELETED_SUFFIX " (deleted)"
 
-struct proc_root {
-	int fd;		     /* O_PATH of /proc/PID/root */
-	size_t len;	     /* length of path; 1 for "/" */
-	char path[PATH_MAX]; /* its path from the daemon's root */
-};
 
 static int resolve(int dirfd, const char *path, uint64_t oflags,
 		   uint64_t rflags)
@@ -146,24 +142,25 @@ static bool same_file(int a, int b)
 	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-static void root_close(struct proc_root *r)
+void pathres_from_close(struct pathres_from *r)
 {
 	if (r->fd >= 0)
 		close(r->fd);
+	if (r->start >= 0)
+		close(r->start);
+	r->fd = r->start = -1;
 }
 
-#define _cleanup_root_ __attribute__((cleanup(root_close)))
+#define _cleanup_from_ __attribute__((cleanup(pathres_from_close)))
 
-static int root_open(pid_t pid, struct proc_root *r)
+static int root_open(pid_t pid, struct pathres_from *r)
 {
 	_cleanup_close_ int fd = -1;
-	char link[32];
 	ssize_t n;
 
-	snprintf(link, sizeof(link), "/proc/%d/root", (int)pid);
-	fd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fd = procfs_open(pid, "root", O_PATH | O_DIRECTORY);
 	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
+		return fd;
 	n = fd_path(fd, r->path, sizeof(r->path));
 	if (n < 0)
 		return (int)n;
@@ -188,7 +185,7 @@ static int root_open(pid_t pid, struct proc_root *r)
  * Turns path (our view, length n, in a PATH_MAX buffer) into the
  * process's view in place.  -EACCES if it is not under the process root.
  */
-static ssize_t strip_root(const struct proc_root *r, char *path, size_t n)
+static ssize_t strip_root(const struct pathres_from *r, char *path, size_t n)
 {
 	if (r->len == 1)
 		return (ssize_t)n;
@@ -209,7 +206,7 @@ static ssize_t strip_root(const struct proc_root *r, char *path, size_t n)
  * The canonical path of fd as the process sees it, into buf (PATH_MAX).
  * -ENOENT if the object has been unlinked.
  */
-static ssize_t canon_of(const struct proc_root *r, int fd, char *buf)
+static ssize_t canon_of(const struct pathres_from *r, int fd, char *buf)
 {
 	_cleanup_close_ int again = -1;
 	ssize_t n;
@@ -232,20 +229,18 @@ static ssize_t canon_of(const struct proc_root *r, int fd, char *buf)
 /* The directory a relative path starts from, as an O_PATH descriptor. */
 static int start_open(pid_t pid, int dirfd)
 {
-	char link[48];
+	char rel[32];
 	int fd;
 
 	if (dirfd == PATHRES_AT_FDCWD)
-		snprintf(link, sizeof(link), "/proc/%d/cwd", (int)pid);
+		snprintf(rel, sizeof(rel), "cwd");
 	else if (dirfd >= 0)
-		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, dirfd);
+		snprintf(rel, sizeof(rel), "fd/%d", dirfd);
 	else
 		return -EBADF;
-	fd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0)
+	fd = procfs_open(pid, rel, O_PATH | O_DIRECTORY);
+	if (fd != -ESRCH)
 		return fd;
-	if (errno != ENOENT)
-		return -errno;
 	/* The root was there a moment ago: a missing cwd means the process
 	 * is exiting, a missing fd is the process's bad descriptor. */
 	return dirfd == PATHRES_AT_FDCWD ? -ESRCH : -EBADF;
@@ -290,7 +285,7 @@ static void fold_dots(char *base, size_t *blen, const char **rest)
  * A relative path that climbed out of its start directory: resolve it in
  * the root from the start's own path.
  */
-static int resolve_via_root(const struct proc_root *r, int start,
+static int resolve_via_root(const struct pathres_from *r, int start,
 			    const char *path, uint64_t oflags,
 			    const struct pathres_as *as)
 {
@@ -322,23 +317,40 @@ static int resolve_via_root(const struct proc_root *r, int start,
 	return resolve_as(as, r->fd, full, oflags, RESOLVE_IN_ROOT);
 }
 
-/* Resolves path for the process: an O_PATH descriptor or -errno. */
-static int resolve_for(pid_t pid, const struct proc_root *r, int dirfd,
-		       const char *path, uint64_t oflags,
-		       const struct pathres_as *as)
+/* Resolves path from f: an O_PATH descriptor or -errno. */
+static int resolve_for(const struct pathres_from *f, const char *path,
+		       uint64_t oflags, const struct pathres_as *as)
 {
-	_cleanup_close_ int start = -1;
 	int fd;
 
 	if (path[0] == '/')
-		return resolve_as(as, r->fd, path, oflags, RESOLVE_IN_ROOT);
-	start = start_open(pid, dirfd);
-	if (start < 0)
-		return start;
-	fd = resolve_as(as, start, path, oflags, RESOLVE_BENEATH);
+		return resolve_as(as, f->fd, path, oflags, RESOLVE_IN_ROOT);
+	if (f->start < 0)
+		return -EBADF;
+	fd = resolve_as(as, f->start, path, oflags, RESOLVE_BENEATH);
 	if (fd != -EXDEV)
 		return fd;
-	return resolve_via_root(r, start, path, oflags, as);
+	return resolve_via_root(f, f->start, path, oflags, as);
+}
+
+int pathres_from_open(pid_t pid, int dirfd, const char *path,
+		      struct pathres_from *f)
+{
+	int r;
+
+	f->fd = f->start = -1;
+	r = root_open(pid, f);
+	if (r < 0)
+		return r;
+	if (path[0] != '/') {
+		f->start = start_open(pid, dirfd);
+		if (f->start < 0) {
+			r = f->start;
+			pathres_from_close(f);
+			return r;
+		}
+	}
+	return 0;
 }
 
 static int check_len(const char *path)
@@ -350,28 +362,25 @@ static int check_len(const char *path)
 	return len == 0 ? -EINVAL : (int)len;
 }
 
-int pathres_parent_as(pid_t pid, int dirfd, const char *path,
-		      const struct pathres_as *as, struct pathres *out)
+/* The directory part of path ("." for a bare name) and its last component:
+ * 0, or -EINVAL/-ENAMETOOLONG as the kernel would say. */
+static int split_parent(const char *path, char *dir, const char **name,
+			size_t *nlenp)
 {
-	_cleanup_root_ struct proc_root r = {.fd = -1};
-	_cleanup_close_ int fd = -1;
-	char dir[PATH_MAX];
-	const char *name, *slash;
+	const char *slash;
 	size_t nlen, dlen;
-	ssize_t n;
 	int len;
 
-	out->dirfd = -1;
 	len = check_len(path);
 	if (len < 0)
 		return len;
 	if (path[len - 1] == '/')
 		return -EINVAL;
 	slash = memrchr(path, '/', (size_t)len);
-	name = slash ? slash + 1 : path;
-	nlen = (size_t)len - (size_t)(name - path);
-	if ((nlen == 1 && name[0] == '.') ||
-	    (nlen == 2 && name[0] == '.' && name[1] == '.'))
+	*name = slash ? slash + 1 : path;
+	nlen = (size_t)len - (size_t)(*name - path);
+	if ((nlen == 1 && (*name)[0] == '.') ||
+	    (nlen == 2 && (*name)[0] == '.' && (*name)[1] == '.'))
 		return -EINVAL;
 	if (nlen > NAME_MAX)
 		return -ENAMETOOLONG;
@@ -384,14 +393,28 @@ int pathres_parent_as(pid_t pid, int dirfd, const char *path,
 	} else {
 		memcpy(dir, ".", 2);
 	}
+	*nlenp = nlen;
+	return 0;
+}
 
-	n = root_open(pid, &r);
-	if (n < 0)
-		return (int)n;
-	fd = resolve_for(pid, &r, dirfd, dir, O_DIRECTORY, as);
+static int parent_from(const struct pathres_from *f, const char *path,
+		       const struct pathres_as *as, struct pathres *out)
+{
+	_cleanup_close_ int fd = -1;
+	char dir[PATH_MAX];
+	const char *name;
+	size_t nlen;
+	ssize_t n;
+	int r;
+
+	out->dirfd = -1;
+	r = split_parent(path, dir, &name, &nlen);
+	if (r < 0)
+		return r;
+	fd = resolve_for(f, dir, O_DIRECTORY, as);
 	if (fd < 0)
 		return fd;
-	n = canon_of(&r, fd, out->canon);
+	n = canon_of(f, fd, out->canon);
 	if (n < 0)
 		return (int)n;
 	if ((size_t)n + 1 + nlen >= sizeof(out->canon))
@@ -404,11 +427,10 @@ int pathres_parent_as(pid_t pid, int dirfd, const char *path,
 	return 0;
 }
 
-int pathres_full_as(pid_t pid, int dirfd, const char *path,
-		    const struct pathres_as *as, int *fdp, char *canon,
-		    size_t canonlen)
+static int full_from(const struct pathres_from *f, const char *path,
+		     const struct pathres_as *as, int *fdp, char *canon,
+		     size_t canonlen)
 {
-	_cleanup_root_ struct proc_root r = {.fd = -1};
 	_cleanup_close_ int fd = -1;
 	char buf[PATH_MAX];
 	ssize_t n;
@@ -417,13 +439,10 @@ int pathres_full_as(pid_t pid, int dirfd, const char *path,
 	n = check_len(path);
 	if (n < 0)
 		return (int)n;
-	n = root_open(pid, &r);
-	if (n < 0)
-		return (int)n;
-	fd = resolve_for(pid, &r, dirfd, path, 0, as);
+	fd = resolve_for(f, path, 0, as);
 	if (fd < 0)
 		return fd;
-	n = canon_of(&r, fd, buf);
+	n = canon_of(f, fd, buf);
 	if (n < 0)
 		return (int)n;
 	if ((size_t)n >= canonlen)
@@ -431,6 +450,51 @@ int pathres_full_as(pid_t pid, int dirfd, const char *path,
 	memcpy(canon, buf, (size_t)n + 1);
 	*fdp = steal_fd(&fd);
 	return 0;
+}
+
+int pathres_parent_from(const struct pathres_from *f, const char *path,
+			struct pathres *out)
+{
+	return parent_from(f, path, NULL, out);
+}
+
+int pathres_full_from(const struct pathres_from *f, const char *path,
+		      int *fd, char *canon, size_t canonlen)
+{
+	return full_from(f, path, NULL, fd, canon, canonlen);
+}
+
+int pathres_parent_as(pid_t pid, int dirfd, const char *path,
+		      const struct pathres_as *as, struct pathres *out)
+{
+	_cleanup_from_ struct pathres_from f = {.fd = -1, .start = -1};
+	int r;
+
+	out->dirfd = -1;
+	r = check_len(path);
+	if (r < 0)
+		return r;
+	r = pathres_from_open(pid, dirfd, path, &f);
+	if (r < 0)
+		return r;
+	return parent_from(&f, path, as, out);
+}
+
+int pathres_full_as(pid_t pid, int dirfd, const char *path,
+		    const struct pathres_as *as, int *fdp, char *canon,
+		    size_t canonlen)
+{
+	_cleanup_from_ struct pathres_from f = {.fd = -1, .start = -1};
+	int r;
+
+	*fdp = -1;
+	r = check_len(path);
+	if (r < 0)
+		return r;
+	r = pathres_from_open(pid, dirfd, path, &f);
+	if (r < 0)
+		return r;
+	return full_from(&f, path, as, fdp, canon, canonlen);
 }
 
 int pathres_parent(pid_t pid, int dirfd, const char *path, struct pathres *out)

@@ -48,6 +48,27 @@ int pathres_full(pid_t pid, int dirfd, const char *path, int *fd, char *canon,
  * (-ENOTRECOVERABLE).  Opening the process's root, cwd and descriptors
  * stays the daemon's.  proxy_pathres_parent/_full (proxy.h) use these.
  */
+/*
+ * The same in two steps, so that the lookup itself can run in other
+ * credentials: pathres_from_open opens what the lookup starts from (the
+ * process's root, and for a relative path its cwd or the directory behind
+ * dirfd), which needs the daemon's own credentials; the *_from lookups
+ * then run in whatever credentials the thread has.
+ */
+struct pathres_from {
+	int fd;              /* O_PATH of /proc/PID/root */
+	int start;           /* O_PATH of the start directory, or -1 */
+	size_t len;          /* length of path; 1 for "/" */
+	char path[PATH_MAX]; /* the root's path from the daemon's root */
+};
+int pathres_from_open(pid_t pid, int dirfd, const char *path,
+		      struct pathres_from *f);
+void pathres_from_close(struct pathres_from *f);
+int pathres_parent_from(const struct pathres_from *f, const char *path,
+			struct pathres *out);
+int pathres_full_from(const struct pathres_from *f, const char *path,
+		      int *fd, char *canon, size_t canonlen);
+
 struct pathres_as {
 	int (*enter)(void *ctx);
 	int (*leave)(void *ctx);

@@ -15,8 +15,9 @@
 
 #include "bpf/secpol_bpf.h"
 #include "common/util.h"
+#include "procfs.h"
 
-#define NS_PER_TICK 10000000ull /* USER_HZ = 100 on every Linux ABI */
+#define NS_PER_TICK PROCFS_NS_PER_TICK
 #define MAX_ENTRIES 65536       /* bound memory: the oldest go first */
 
 struct pentry {
@@ -129,18 +130,15 @@ static void set_name(struct procinfo *pi, pid_t pid, uint64_t start,
 /* readlink /proc/pid/exe, if pid is still the process started at start */
 static ssize_t exe_of(pid_t pid, uint64_t start, char *buf, size_t len)
 {
-	char path[64];
 	uint64_t now;
 	pid_t tgid, ppid;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
-	n = readlink(path, buf, len - 1);
+	n = procfs_readlink(pid, "exe", buf, len);
 	if (n <= 0)
 		return -1;
-	buf[n] = '\0';
 	/* the process might have exited and the pid been reused meanwhile */
-	if (proc_task_ids(pid, &tgid, &ppid, &now) < 0 ||
+	if (procfs_task_ids(pid, &tgid, &ppid, &now) < 0 ||
 	    procinfo_start_key(now) != start)
 		return -1;
 	if (n > 10 && strcmp(buf + n - 10, " (deleted)") == 0)
@@ -234,68 +232,4 @@ size_t procinfo_name(struct procinfo *pi, pid_t pid, uint64_t start_ns,
 size_t procinfo_count(const struct procinfo *pi)
 {
 	return pi->n;
-}
-
-int proc_task_ids(pid_t tid, pid_t *tgid, pid_t *ppid, uint64_t *start_ns)
-{
-	char path[64], buf[1024], *p, *line;
-	uint64_t v;
-	ssize_t n;
-	int fd, field;
-
-	*tgid = *ppid = 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -ESRCH;
-	buf[n] = '\0';
-	/* the command name may hold spaces and parentheses: skip to the
-	 * last ')' before counting fields */
-	p = strrchr(buf, ')');
-	if (!p)
-		return -EINVAL;
-	p += 2;
-	for (field = 3; field <= 22 && p; field++) {
-		char *sp = strchr(p, ' ');
-
-		if (sp)
-			*sp = '\0';
-		if (field == 4) {
-			if (strnum_u64(p, 10, 0, INT32_MAX, &v) < 0)
-				return -EINVAL;
-			*ppid = (pid_t)v;
-		} else if (field == 22) {
-			if (strnum_u64(p, 10, 0, UINT64_MAX / NS_PER_TICK, &v) < 0)
-				return -EINVAL;
-			*start_ns = v * NS_PER_TICK;
-		}
-		p = sp ? sp + 1 : NULL;
-	}
-	if (field <= 22)
-		return -EINVAL;
-	/* the thread group from status: stat has no Tgid field */
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -ESRCH;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -ESRCH;
-	buf[n] = '\0';
-	line = strstr(buf, "\nTgid:\t");
-	if (!line)
-		return -EINVAL;
-	line += 7;
-	p = strchr(line, '\n');
-	if (p)
-		*p = '\0';
-	if (strnum_u64(line, 10, 1, INT32_MAX, &v) < 0)
-		return -EINVAL;
-	*tgid = (pid_t)v;
-	return 0;
 }

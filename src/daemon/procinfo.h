@@ -42,8 +42,4 @@ size_t procinfo_name(struct procinfo *pi, pid_t pid, uint64_t start_ns,
 		     const char *fallback, char *buf, size_t buflen);
 size_t procinfo_count(const struct procinfo *pi);
 
-/* Thread group id, parent pid and start time of thread tid (from
- * /proc/tid/status and /proc/tid/stat).  0 or -errno. */
-int proc_task_ids(pid_t tid, pid_t *tgid, pid_t *ppid, uint64_t *start_ns);
-
 #endif

@@ -75,6 +75,9 @@ struct sp_event {
 	char comm[EV_COMM_MAX];
 };
 
+/* A "N events lost" notice at time_ns (CLOCK_REALTIME). */
+void ev_init_lost(struct sp_event *e, uint64_t n, uint64_t time_ns);
+
 /* Copies bytes into a field, truncating to its size. */
 void ev_set_name(struct sp_event *e, const char *s, size_t len);
 void ev_set_path(struct sp_event *e, const char *s, size_t len);

@@ -37,6 +37,16 @@ _Static_assert(sizeof(struct ev_wire) + EV_NAME_MAX + EV_PATH_MAX +
 			       EV_COMM_MAX <= EV_WIRE_MAX,
 	       "EV_WIRE_MAX too small");
 
+void ev_init_lost(struct sp_event *e, uint64_t n, uint64_t time_ns)
+{
+	memset(e, 0, offsetof(struct sp_event, name));
+	e->kind = EV_LOST;
+	e->lo = n;
+	e->obj_type = 0xffffffffu; /* SPB_NO_TYPE */
+	e->syscall = -1;
+	e->time_ns = time_ns;
+}
+
 void ev_set_name(struct sp_event *e, const char *s, size_t len)
 {
 	if (len > EV_NAME_MAX)

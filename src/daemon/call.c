@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* The context of one supervised call: answers, checks, events, and the
+ * caller's resources (see call.h). */
+#include "call.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "policy/format.h"
+#include "procmem.h"
+
+void call_continue(struct call *c)
+{
+	c->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	c->resp->error = 0;
+	c->resp->val = 0;
+}
+
+void call_errno(struct call *c, int err)
+{
+	c->resp->flags = 0;
+	c->resp->error = -err;
+	c->resp->val = 0;
+}
+
+void call_result(struct call *c, int r)
+{
+	c->resp->flags = 0;
+	c->resp->error = r < 0 ? r : 0;
+	c->resp->val = 0;
+}
+
+bool call_still_valid(struct call *c)
+{
+	__u64 id = c->req->id;
+
+	return ioctl(c->lfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+/* ---- checks and their events ---------------------------------------- */
+
+static void ability_event(struct call *c, uint16_t ability, bool allowed,
+			  bool learned, bool has_value, uint64_t v,
+			  const char *path)
+{
+	struct ev_what w = {
+		.kind = EV_ABILITY,
+		.ability = ability,
+		.allowed = allowed,
+		.obj_type = SPB_NO_TYPE,
+		.lo = v,
+		.hi = v,
+		.path = path,
+		.path_len = path ? strlen(path) : 0,
+		/* what the process was answered: nothing refused when the
+		 * type learns */
+		.err = allowed || learned ? 0 : EPERM,
+		.flags = (has_value ? EVF_VALUE : 0) |
+			 (learned ? EVF_LEARNING : 0),
+	};
+
+	if (events_wanted(c->d))
+		events_emit(c->d, &c->who, &w);
+}
+
+static bool check(struct call *c, uint16_t ability, bool has_value,
+		  uint64_t v, const char *path)
+{
+	bool ok = has_value ? sp_policy_check(c->policy, c->type, c->dom,
+					      ability, v, v) == SP_ALLOW :
+			      sp_policy_has(c->policy, c->type, c->dom, ability);
+
+	ability_event(c, ability, ok, !ok && c->learning, has_value, v, path);
+	return ok || c->learning;
+}
+
+bool call_need(struct call *c, uint16_t ability)
+{
+	return check(c, ability, false, 0, NULL);
+}
+
+bool call_need_value(struct call *c, uint16_t ability, uint64_t v)
+{
+	return check(c, ability, true, v, NULL);
+}
+
+bool call_need_path(struct call *c, uint16_t ability, const char *path)
+{
+	return check(c, ability, false, 0, path);
+}
+
+bool call_lacks(struct call *c, uint16_t ability)
+{
+	ability_event(c, ability, false, c->learning, false, 0, NULL);
+	return !c->learning;
+}
+
+void call_report_ability(struct call *c, uint16_t ability, bool allowed,
+			 bool has_value, uint64_t v)
+{
+	ability_event(c, ability, allowed, false, has_value, v, NULL);
+}
+
+bool call_path(struct call *c, uint16_t kind, const char *path, size_t len,
+	       enum ev_reason reason, uint32_t chan_type)
+{
+	bool ok = reason == EV_R_NONE, learned = !ok && c->learning;
+	struct ev_what w = {
+		.kind = kind,
+		.allowed = ok,
+		.reason = (uint8_t)reason,
+		.obj_type = chan_type,
+		.path = path,
+		.path_len = len,
+		.err = ok || learned ? 0 : EACCES,
+		.flags = learned ? EVF_LEARNING : 0,
+	};
+
+	if (events_wanted(c->d))
+		events_emit(c->d, &c->who, &w);
+	return ok || learned;
+}
+
+void call_kernel_first(struct call *c)
+{
+	if (events_wanted(c->d))
+		collector_drain(c->d->col);
+}
+
+/* ---- the caller's resources ----------------------------------------- */
+
+int call_creds(struct call *c)
+{
+	int r;
+
+	if (c->full)
+		return 0;
+	r = taskcache_creds(c->d->tasks, c->tid, c->gen, c->pid, c->start_ns,
+			    &c->creds);
+	if (r == 0)
+		c->full = true;
+	return r;
+}
+
+int call_take_fd(struct call *c, int fd)
+{
+	_cleanup_close_ int p = taskcache_pidfd(c->d->tasks, c->tid, c->gen,
+						c->pid);
+	int r;
+
+	if (p < 0)
+		return p;
+	r = (int)syscall(SYS_pidfd_getfd, p, fd, 0);
+	return r < 0 ? -errno : r;
+}
+
+int call_read_str(struct call *c, uint64_t addr, char *buf, size_t len)
+{
+	ssize_t n;
+
+	if (!addr)
+		return -EFAULT;
+	n = procmem_read_str(c->tid, addr, buf, len);
+	return n < 0 ? (int)n : 0;
+}
+
+void call_act_begin(struct call *c)
+{
+	collector_act_as(c->d->col, c->act_slot, c->pid, c->tid, c->type,
+			 c->start_ns);
+}
+
+void call_act_end(struct call *c)
+{
+	collector_act_as(c->d->col, c->act_slot, 0, 0, 0, 0);
+}

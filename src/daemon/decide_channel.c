@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Decisions on channels: connect and addressed sends to unix sockets
+ * (channel_connect for the type of the channel reached), and listen
+ * (public_channel).
+ *
+ * A connection must keep the caller's own credentials (the peer sees the
+ * real client: a connection made by secpold would show secpold's pid and
+ * credentials to the server), so these calls continue, but only under a
+ * one-shot ticket: before answering CONTINUE, secpold stores the exact
+ * address bytes it checked (and the socket's cookie) for the thread in a
+ * BPF map; the kernel's cgroup connect_unix/sendmsg_unix hook lets the
+ * thread's call through only if its own copy of the address is identical,
+ * and rewrites a path to the canonical path secpold resolved
+ * (secpol.bpf.c).  A refusal clears any ticket left from before.
+ *
+ * Untyped channels (type 0) are free, and so are a process's own.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "call.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "pathres.h"
+#include "policy/ability.h"
+#include "procmem.h"
+#include "uaddr.h"
+
+static int sock_int_opt(int sock, int opt)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	if (getsockopt(sock, SOL_SOCKET, opt, &v, &len) < 0)
+		return -errno;
+	return v;
+}
+
+/*
+ * Decides a connection from sock to address u and, if allowed, arms the
+ * kernel-side ticket.  Returns 0 (continue), or -errno to refuse.
+ */
+static int channel_decision(struct call *c, int sock, const struct uaddr *u,
+			    uint32_t uses)
+{
+	struct spb_ticket t = {.len = u->len, .uses = uses};
+	char canon[PATH_MAX];
+	struct chan_info ci;
+	bool found = false;
+	int r;
+
+	if (u->autobind)
+		return -EINVAL;
+	if (u->abstract) {
+		daemon_lock(c->d);
+		found = chantab_lookup_abstract(c->d->chans, c->tid,
+						sock_netns(sock), u->path,
+						u->path_len, &ci) == 0;
+		daemon_unlock(c->d);
+	} else {
+		_cleanup_close_ int fd = -1;
+		struct stat st;
+
+		r = pathres_full(c->tid, PATHRES_AT_FDCWD, u->path, &fd, canon,
+				 sizeof(canon));
+		if (r < 0)
+			return r;
+		/* what the kernel says of a non-socket; continuing would let
+		 * it look again, at whatever is there by then */
+		if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode))
+			return -ECONNREFUSED;
+		daemon_lock(c->d);
+		found = chantab_lookup_path(c->d->chans, c->tid, st.st_dev,
+					    st.st_ino, &ci) == 0;
+		daemon_unlock(c->d);
+		/* the kernel resolves the canonical path we checked */
+		if (strlen(canon) < sizeof(t.new_path)) {
+			t.new_len = (uint32_t)strlen(canon);
+			memcpy(t.new_path, canon, t.new_len);
+		}
+	}
+	/* Untyped channels are free; a process's own channels too.  Other
+	 * typed channels need channel_connect for their type. */
+	if (found && ci.type != 0 &&
+	    !(ci.owner == c->pid &&
+	      procinfo_start_key(ci.owner_start) ==
+		      procinfo_start_key(c->start_ns)) &&
+	    !call_need_value(c, AB_CHANNEL_CONNECT, ci.type))
+		return -EPERM;
+	/* Without the kernel's unix hooks nothing would hold the process
+	 * to the address we checked: fail closed (secpold warned at start). */
+	if (!collector_caps(c->d->col)->unix_hooks)
+		return -EACCES;
+	if (getsockopt(sock, SOL_SOCKET, SO_COOKIE, &t.cookie,
+		       &(socklen_t){sizeof(t.cookie)}) < 0)
+		return -errno;
+	memcpy(t.addr, &u->sun, u->len);
+	if (!call_still_valid(c))
+		return -EINTR;
+	r = collector_set_ticket(c->d->col, c->tid, &t);
+	if (r < 0) {
+		log_warn("cannot store a connect ticket for %d: %s", c->tid,
+			 strerror(-r));
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+static void finish_channel(struct call *c, int r)
+{
+	if (r < 0) {
+		/* a ticket left from an earlier call must not outlive a
+		 * refusal */
+		collector_clear_ticket(c->d->col, c->tid);
+		return call_result(c, r);
+	}
+	call_continue(c);
+}
+
+void decide_connect(struct call *c)
+{
+	_cleanup_close_ int sock = call_take_fd(c, (int)c->req->data.args[0]);
+	struct uaddr u;
+	int r;
+
+	if (sock < 0)
+		return call_result(c, sock);
+	if (sock_int_opt(sock, SO_DOMAIN) != AF_UNIX)
+		return call_continue(c);
+	r = uaddr_read(c->tid, c->req->data.args[1], c->req->data.args[2], &u);
+	if (r == -EAFNOSUPPORT) {
+		/* AF_UNSPEC dissolves a datagram association; any other
+		 * family fails in the kernel, and an address swapped in
+		 * meanwhile meets the hook without a ticket */
+		collector_clear_ticket(c->d->col, c->tid);
+		return call_continue(c);
+	}
+	if (r < 0)
+		return call_result(c, r);
+	finish_channel(c, channel_decision(c, sock, &u, 1));
+}
+
+/* Only unconnected-capable datagram sockets send to an address: stream
+ * sockets refuse one and seqpacket ignores it (and the hook does not run
+ * for them). */
+static bool addressed_send_matters(int sock)
+{
+	return sock_int_opt(sock, SO_DOMAIN) == AF_UNIX &&
+	       sock_int_opt(sock, SO_TYPE) == SOCK_DGRAM;
+}
+
+void decide_sendto(struct call *c)
+{
+	_cleanup_close_ int sock = call_take_fd(c, (int)c->req->data.args[0]);
+	struct uaddr u;
+	int r;
+
+	if (sock < 0)
+		return call_result(c, sock);
+	if (!addressed_send_matters(sock))
+		return call_continue(c);
+	r = uaddr_read(c->tid, c->req->data.args[4], c->req->data.args[5], &u);
+	if (r < 0)
+		return call_result(c, r == -EAFNOSUPPORT ? -EINVAL : r);
+	finish_channel(c, channel_decision(c, sock, &u, 1));
+}
+
+void decide_sendmsg(struct call *c)
+{
+	_cleanup_close_ int sock = call_take_fd(c, (int)c->req->data.args[0]);
+	struct msghdr mh;
+	struct uaddr u;
+	int r;
+
+	if (sock < 0)
+		return call_result(c, sock);
+	if (!addressed_send_matters(sock))
+		return call_continue(c);
+	r = procmem_read(c->tid, c->req->data.args[1], &mh, sizeof(mh));
+	if (r < 0)
+		return call_result(c, r);
+	if (!mh.msg_name || !mh.msg_namelen) {
+		/* no address: the hook does not run unless one appears,
+		 * and then it finds no ticket */
+		collector_clear_ticket(c->d->col, c->tid);
+		return call_continue(c);
+	}
+	r = uaddr_read(c->tid, (uint64_t)(uintptr_t)mh.msg_name,
+		       mh.msg_namelen, &u);
+	if (r < 0)
+		return call_result(c, r == -EAFNOSUPPORT ? -EINVAL : r);
+	finish_channel(c, channel_decision(c, sock, &u, 1));
+}
+
+void decide_sendmmsg(struct call *c)
+{
+	_cleanup_close_ int sock = call_take_fd(c, (int)c->req->data.args[0]);
+	uint64_t vlen = c->req->data.args[2];
+	struct mmsghdr *v = NULL;
+	struct uaddr u, first;
+	uint32_t addressed = 0;
+	uint64_t i;
+	int r;
+
+	if (sock < 0)
+		return call_result(c, sock);
+	if (!addressed_send_matters(sock))
+		return call_continue(c);
+	if (vlen > 1024) /* the kernel's UIO_MAXIOV cap */
+		vlen = 1024;
+	v = calloc(vlen ? vlen : 1, sizeof(*v));
+	if (!v)
+		return call_errno(c, ENOMEM);
+	r = procmem_read(c->tid, c->req->data.args[1], v, vlen * sizeof(*v));
+	for (i = 0; r == 0 && i < vlen; i++) {
+		if (!v[i].msg_hdr.msg_name || !v[i].msg_hdr.msg_namelen)
+			continue;
+		r = uaddr_read(c->tid, (uint64_t)(uintptr_t)v[i].msg_hdr.msg_name,
+			       v[i].msg_hdr.msg_namelen, &u);
+		if (r < 0)
+			break;
+		/* one ticket holds one address */
+		if (addressed++ == 0)
+			first = u;
+		else if (u.len != first.len || memcmp(&u.sun, &first.sun, u.len))
+			r = -EOPNOTSUPP;
+	}
+	free(v);
+	if (r < 0) {
+		if (r == -EOPNOTSUPP)
+			log_info("refused sendmmsg of %d to several unix addresses: not supported under supervision",
+				 c->pid);
+		return call_result(c, r == -EAFNOSUPPORT ? -EINVAL : r);
+	}
+	if (!addressed) {
+		collector_clear_ticket(c->d->col, c->tid);
+		return call_continue(c);
+	}
+	finish_channel(c, channel_decision(c, sock, &first, addressed));
+}
+
+void decide_listen(struct call *c)
+{
+	if (!call_need(c, AB_PUBLIC_CHANNEL))
+		return call_errno(c, EPERM);
+	call_continue(c);
+}

@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Decisions on the path space: bind (of every family), mknod, symlink and
+ * mount.  None of these is ever continued on the strength of what secpold
+ * read, since another thread of the caller could rewrite the argument or
+ * put another socket under the descriptor number after the check: secpold
+ * performs the call itself, on the socket and directory it checked, as the
+ * caller (proxy.c: its file-system ids, groups, capabilities and umask, so
+ * the kernel's own checks and the ownership of what is made are the
+ * caller's).
+ *
+ * A path call is one switch to the caller's credentials: the lookup of the
+ * parent directory, the policy's verdict on the canonical path, and the
+ * call itself happen in it; the events are reported after the switch back
+ * (nothing that names or logs runs as the caller).  A bind, mknod or
+ * symlink needs pathspace and an allow_attach (allow_link) rule for the
+ * canonical path; a bind of another family a port in the net_bind_service
+ * subrange when the port is privileged.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "call.h"
+#include "common/util.h"
+#include "pathres.h"
+#include "policy/ability.h"
+#include "policy/format.h"
+#include "procmem.h"
+#include "proxy.h"
+#include "uaddr.h"
+
+static int sock_int_opt(int sock, int opt)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	if (getsockopt(sock, SOL_SOCKET, opt, &v, &len) < 0)
+		return -errno;
+	return v;
+}
+
+/* The policy's verdict on making a name (attach or link), taken as the
+ * caller and reported afterwards. */
+struct verdict {
+	uint16_t kind;            /* EV_ATTACH or EV_LINK */
+	bool pathspace;           /* the type has pathspace */
+	enum sp_path_result rule; /* the rule for the path */
+	uint32_t chan_type;       /* attach: the channel's type */
+};
+
+static void judge(struct call *c, uint16_t kind, const char *canon,
+		  struct verdict *v)
+{
+	v->kind = kind;
+	v->chan_type = c->type;
+	v->pathspace = sp_policy_has(c->policy, c->type, c->dom, AB_PATHSPACE);
+	if (kind == EV_ATTACH)
+		v->rule = sp_policy_check_attach(c->policy, c->type, canon,
+						 SPB_NO_TYPE, &v->chan_type);
+	else
+		v->rule = sp_policy_check_link(c->policy, c->type, canon);
+}
+
+/* May the call go ahead (allowed, or the type learns)? */
+static bool verdict_go(const struct call *c, const struct verdict *v)
+{
+	return c->learning || (v->pathspace && v->rule == SP_PATH_OK);
+}
+
+/*
+ * Reports the verdict: the pathspace check, then the path's outcome (a
+ * refusal; or, when done is 0, the name made).  Returns the errno of the
+ * refusal, 0 when the call went ahead.
+ */
+static int report(struct call *c, const struct verdict *v, const char *path,
+		  size_t len, int done)
+{
+	if (!call_need_path(c, AB_PATHSPACE, path))
+		return EPERM;
+	if (v->rule != SP_PATH_OK) {
+		if (!call_path(c, v->kind, path, len, (enum ev_reason)v->rule,
+			       SPB_NO_TYPE))
+			return EACCES;
+		return 0;
+	}
+	if (done == 0) {
+		/* what the kernel checked while we made it comes before */
+		call_kernel_first(c);
+		call_path(c, v->kind, path, len, EV_R_NONE,
+			  v->kind == EV_ATTACH ? v->chan_type : SPB_NO_TYPE);
+	}
+	return 0;
+}
+
+/*
+ * Resolves the parent directory of path (relative to dirfd, or the cwd)
+ * as the caller, judges the canonical name, and if it may be made and the
+ * call is still pending, runs op in that directory, all in one switch to
+ * the caller's credentials.  *done: op's result (1 if it did not run).
+ */
+typedef int (*path_op)(struct call *c, int dirfd, const char *name,
+		       void *arg);
+
+static int on_parent(struct call *c, int dirfd, const char *path,
+		     uint16_t kind, struct pathres *pr, struct verdict *v,
+		     path_op op, void *arg, int *done)
+{
+	struct pathres_from *f = malloc(sizeof(*f));
+	struct proxy_saved saved;
+	int r, rl;
+
+	*done = 1;
+	pr->dirfd = -1;
+	if (!f)
+		return -ENOMEM;
+	r = call_creds(c);
+	if (r == 0)
+		r = pathres_from_open(c->tid, dirfd == AT_FDCWD ?
+					  PATHRES_AT_FDCWD : dirfd, path, f);
+	if (r < 0) {
+		free(f);
+		return r;
+	}
+	call_act_begin(c);
+	r = proxy_enter(&c->creds, &saved);
+	if (r == 0)
+		r = pathres_parent_from(f, path, pr);
+	if (r == 0) {
+		judge(c, kind, pr->canon, v);
+		if (verdict_go(c, v))
+			*done = call_still_valid(c) ?
+					op(c, pr->dirfd, pr->name, arg) :
+					-EINTR;
+	}
+	rl = proxy_leave(&saved);
+	call_act_end(c);
+	pathres_from_close(f);
+	free(f);
+	return rl ? rl : r;
+}
+
+/* ---- bind ----------------------------------------------------------- */
+
+struct bind_op {
+	int sock;
+};
+
+static int op_bind_unix(struct call *c, int dirfd, const char *name,
+			void *arg)
+{
+	struct bind_op *b = arg;
+
+	(void)c;
+	return proxy_op_bind_unix(b->sock, dirfd, name);
+}
+
+static void bind_unix(struct call *c, int sock)
+{
+	struct chan_info ci = {.owner = c->pid, .owner_start = c->start_ns};
+	char pname[sizeof(struct sockaddr_un) + 2];
+	char epath[sizeof(struct sockaddr_un) + 2];
+	struct bind_op b = {.sock = sock};
+	struct pathres *pr = NULL;
+	struct verdict v;
+	struct uaddr u;
+	struct stat st;
+	size_t elen;
+	int r, done, err;
+
+	r = uaddr_read(c->tid, c->req->data.args[1], c->req->data.args[2], &u);
+	if (r < 0)
+		return call_result(c, r == -EAFNOSUPPORT ? -EINVAL : r);
+	if (fstat(sock, &st) == 0)
+		ci.sock_ino = st.st_ino;
+
+	if (u.autobind) {
+		/* an unnamed channel: nothing enters the path space */
+		struct sockaddr_un got;
+		socklen_t glen = sizeof(got);
+
+		if (!call_still_valid(c))
+			return call_errno(c, EINTR);
+		if (bind(sock, (struct sockaddr *)&u.sun, u.len) < 0)
+			return call_errno(c, errno);
+		ci.type = c->type;
+		if (getsockname(sock, (struct sockaddr *)&got, &glen) == 0 &&
+		    glen > sizeof(sa_family_t) + 1) {
+			daemon_lock(c->d);
+			chantab_add_abstract(c->d->chans, sock_netns(sock),
+					     got.sun_path + 1,
+					     glen - sizeof(sa_family_t) - 1, &ci);
+			daemon_unlock(c->d);
+		}
+		return call_result(c, 0);
+	}
+	if (u.abstract) {
+		/* abstract names live in the socket's network namespace and
+		 * carry no permissions: bind the copy we checked */
+		elen = uaddr_event_path(&u, epath);
+		if (!uaddr_policy_name(&u, pname, sizeof(pname))) {
+			v = (struct verdict){.kind = EV_ATTACH,
+					     .rule = SP_PATH_NO_RULE};
+			v.pathspace = sp_policy_has(c->policy, c->type, c->dom,
+						    AB_PATHSPACE);
+		} else {
+			judge(c, EV_ATTACH, pname, &v);
+		}
+		err = report(c, &v, epath, elen, 1);
+		if (err)
+			return call_errno(c, err);
+		if (!call_still_valid(c))
+			return call_errno(c, EINTR);
+		if (bind(sock, (struct sockaddr *)&u.sun, u.len) < 0)
+			return call_errno(c, errno);
+		ci.type = v.rule == SP_PATH_OK ? v.chan_type : c->type;
+		daemon_lock(c->d);
+		chantab_add_abstract(c->d->chans, sock_netns(sock), u.path,
+				     u.path_len, &ci);
+		daemon_unlock(c->d);
+		if (v.rule == SP_PATH_OK && v.pathspace)
+			call_path(c, EV_ATTACH, epath, elen, EV_R_NONE,
+				  ci.type);
+		return call_result(c, 0);
+	}
+
+	pr = malloc(sizeof(*pr));
+	if (!pr)
+		return call_errno(c, ENOMEM);
+	r = on_parent(c, AT_FDCWD, u.path, EV_ATTACH, pr, &v, op_bind_unix, &b,
+		      &done);
+	if (r == 0) {
+		err = report(c, &v, pr->canon, strlen(pr->canon), done);
+		if (err)
+			r = -err;
+		else
+			r = done;
+	}
+	if (r == 0) {
+		ci.type = v.rule == SP_PATH_OK ? v.chan_type : c->type;
+		if (fstatat(pr->dirfd, pr->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			daemon_lock(c->d);
+			chantab_add_path_ns(c->d->chans, st.st_dev, st.st_ino,
+					    sock_netns(sock), &ci);
+			daemon_unlock(c->d);
+		}
+	}
+	if (pr->dirfd >= 0)
+		close(pr->dirfd);
+	free(pr);
+	call_result(c, r);
+}
+
+/*
+ * Any other family.  Performed here, on the socket we checked, with the
+ * process's credentials, so the kernel's own checks are the process's.
+ */
+static void bind_other(struct call *c, int sock, int family)
+{
+	struct sockaddr_storage ss;
+	struct sp_grant_view g;
+	uint64_t len = c->req->data.args[2];
+	uint16_t port = 0;
+	int r;
+
+	if (len > sizeof(ss)) /* as the kernel's move_addr_to_kernel */
+		return call_errno(c, EINVAL);
+	memset(&ss, 0, sizeof(ss));
+	r = procmem_read(c->tid, c->req->data.args[1], &ss, len);
+	if (r < 0)
+		return call_result(c, r);
+	/* The port, wherever the kernel might take one from: inet binds
+	 * accept AF_UNSPEC, and IPv6 a 24-byte RFC 2133 address. */
+	if ((family == AF_INET || family == AF_INET6) &&
+	    len >= offsetof(struct sockaddr_in, sin_port) + sizeof(in_port_t))
+		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	if (port != 0 && port < c->d->unpriv_port_start) {
+		/* a missing ability is EPERM (SPEC), where the kernel would
+		 * say EACCES; with a subrange, the port must be in it */
+		bool granted = sp_policy_grant(c->policy, c->type, c->dom,
+					       CAP_NET_BIND_SERVICE, &g) == 0;
+
+		if ((!granted || g.ranged) &&
+		    !call_need_value(c, CAP_NET_BIND_SERVICE, port))
+			return call_errno(c, EPERM);
+	}
+	r = call_creds(c);
+	if (r == 0 && !call_still_valid(c))
+		r = -EINTR;
+	if (r == 0) {
+		call_act_begin(c);
+		r = proxy_bind(&c->creds, sock, (struct sockaddr *)&ss,
+			       (socklen_t)len);
+		call_act_end(c);
+	}
+	call_result(c, r);
+}
+
+void decide_bind(struct call *c)
+{
+	_cleanup_close_ int sock = call_take_fd(c, (int)c->req->data.args[0]);
+	int family;
+
+	if (sock < 0)
+		return call_result(c, sock);
+	family = sock_int_opt(sock, SO_DOMAIN);
+	if (family == AF_UNIX)
+		return bind_unix(c, sock);
+	bind_other(c, sock, family);
+}
+
+/* ---- symlink, mknod ------------------------------------------------- */
+
+struct symlink_op {
+	const char *target;
+};
+
+static int op_symlink(struct call *c, int dirfd, const char *name, void *arg)
+{
+	struct symlink_op *s = arg;
+
+	(void)c;
+	return proxy_op_symlink(s->target, dirfd, name);
+}
+
+/* A name-making call: resolve, judge, make, report. */
+static void make_name(struct call *c, int dirfd, const char *path,
+		      uint16_t kind, path_op op, void *arg)
+{
+	_cleanup_free_ struct pathres *pr = malloc(sizeof(*pr));
+	struct verdict v;
+	int r, done, err;
+
+	if (!pr)
+		return call_errno(c, ENOMEM);
+	r = on_parent(c, dirfd, path, kind, pr, &v, op, arg, &done);
+	if (r == 0) {
+		err = report(c, &v, pr->canon, strlen(pr->canon), done);
+		r = err ? -err : done;
+	}
+	if (pr->dirfd >= 0)
+		close(pr->dirfd);
+	call_result(c, r);
+}
+
+void decide_symlink(struct call *c)
+{
+	bool at = c->sc->at;
+	int dirfd = at ? (int)c->req->data.args[1] : AT_FDCWD;
+	_cleanup_free_ char *target = malloc(PATH_MAX);
+	_cleanup_free_ char *linkp = malloc(PATH_MAX);
+	struct symlink_op s = {.target = target};
+	int r;
+
+	if (!target || !linkp)
+		return call_errno(c, ENOMEM);
+	r = call_read_str(c, c->req->data.args[0], target, PATH_MAX);
+	if (r == 0)
+		r = call_read_str(c, c->req->data.args[at ? 2 : 1], linkp,
+				  PATH_MAX);
+	if (r < 0)
+		return call_result(c, r);
+	make_name(c, dirfd, linkp, EV_LINK, op_symlink, &s);
+}
+
+struct mknod_op {
+	mode_t mode;
+	dev_t dev;
+};
+
+static int op_mknod(struct call *c, int dirfd, const char *name, void *arg)
+{
+	struct mknod_op *m = arg;
+
+	(void)c;
+	return proxy_op_mknod(dirfd, name, m->mode, m->dev);
+}
+
+void decide_mknod(struct call *c)
+{
+	bool at = c->sc->at;
+	int dirfd = at ? (int)c->req->data.args[0] : AT_FDCWD;
+	struct mknod_op m = {
+		.mode = (mode_t)c->req->data.args[at ? 2 : 1],
+		.dev = (dev_t)c->req->data.args[at ? 3 : 2],
+	};
+	_cleanup_free_ char *path = NULL;
+	int r;
+
+	/* a regular file is not a name in the path space */
+	if ((m.mode & S_IFMT) == 0 || S_ISREG(m.mode))
+		return call_continue(c);
+	path = malloc(PATH_MAX);
+	if (!path)
+		return call_errno(c, ENOMEM);
+	r = call_read_str(c, c->req->data.args[at ? 1 : 0], path, PATH_MAX);
+	if (r < 0)
+		return call_result(c, r);
+	make_name(c, dirfd, path, EV_ATTACH, op_mknod, &m);
+}
+
+/* ---- mount ---------------------------------------------------------- */
+
+void decide_mount(struct call *c)
+{
+	uint64_t flags = c->req->data.args[3];
+	_cleanup_free_ char *target = malloc(PATH_MAX);
+	_cleanup_free_ char *source = malloc(PATH_MAX);
+	_cleanup_free_ char *canon = malloc(PATH_MAX);
+	_cleanup_free_ char *data = NULL;
+	_cleanup_close_ int tfd = -1, sfd = -1;
+	char fstype[256] = "";
+	bool has_source = c->req->data.args[0] != 0;
+	struct verdict v;
+	int r, err;
+
+	if (!target || !source || !canon)
+		return call_errno(c, ENOMEM);
+	r = call_read_str(c, c->req->data.args[1], target, PATH_MAX);
+	if (r == 0 && has_source)
+		r = call_read_str(c, c->req->data.args[0], source, PATH_MAX);
+	if (r == 0 && c->req->data.args[2])
+		r = call_read_str(c, c->req->data.args[2], fstype,
+				  sizeof(fstype));
+	if (r == 0 && c->req->data.args[4]) {
+		data = malloc(4096);
+		if (!data)
+			return call_errno(c, ENOMEM);
+		r = call_read_str(c, c->req->data.args[4], data, 4096);
+	}
+	if (r == 0)
+		r = call_creds(c);
+	if (r < 0)
+		return call_result(c, r);
+	/* the kernel would check CAP_SYS_ADMIN first; say so in its words */
+	if (!(c->creds.cap_eff & (1ull << CAP_SYS_ADMIN))) {
+		call_report_ability(c, CAP_SYS_ADMIN, false, false, 0);
+		return call_errno(c, EPERM);
+	}
+	r = proxy_pathres_full(&c->creds, c->tid, PATHRES_AT_FDCWD, target, &tfd,
+			       canon, PATH_MAX);
+	if (r < 0)
+		return call_result(c, r);
+	judge(c, EV_ATTACH, canon, &v);
+	err = report(c, &v, canon, strlen(canon), 1);
+	if (err)
+		return call_errno(c, err);
+	if (has_source && (flags & (MS_BIND | MS_MOVE))) {
+		_cleanup_free_ char *scanon = malloc(PATH_MAX);
+
+		if (!scanon)
+			return call_errno(c, ENOMEM);
+		r = proxy_pathres_full(&c->creds, c->tid, PATHRES_AT_FDCWD,
+				       source, &sfd, scanon, PATH_MAX);
+		if (r < 0)
+			return call_result(c, r);
+	}
+	if (!call_still_valid(c))
+		return call_errno(c, EINTR);
+	call_act_begin(c);
+	r = proxy_mount(&c->creds, c->tid, has_source ? source : NULL, sfd,
+			tfd, fstype[0] ? fstype : NULL, (unsigned long)flags,
+			data);
+	call_act_end(c);
+	if (r == 0 && v.rule == SP_PATH_OK && v.pathspace)
+		call_path(c, EV_ATTACH, canon, strlen(canon), EV_R_NONE,
+			  v.chan_type);
+	call_result(c, r);
+}
