@@ -199,9 +199,12 @@ static __always_inline int acting_slot(__u32 tid, struct task_struct *task)
 	case 308: /* setns */
 		return -1;
 	}
-	for (int i = 0; i < SPB_ACT_SLOTS; i++)
-		if (cfg.act[i].daemon_tid == tid && cfg.act[i].tgid)
-			return i;
+	for (int i = 0; i < SPB_ACT_PROBES; i++) {
+		__u32 k = (tid + i) % SPB_ACT_SLOTS;
+
+		if (cfg.act[k].daemon_tid == tid)
+			return cfg.act[k].tgid ? (int)k : -1;
+	}
 	return -1;
 }
 
@@ -457,10 +460,11 @@ static __always_inline int check_ticket(void *ctx, __u32 hook)
 		why = SPB_HOOK_NO_TICKET;
 		goto deny;
 	}
-	/* the same socket: another one put under the descriptor number
-	 * after the check could be in another network namespace */
-	if (t->cookie != bpf_get_socket_cookie(ctx) || t->len != len ||
-	    len > SPB_ADDR_LEN)
+	/* the same socket (for an abstract name: another one put under the
+	 * descriptor number after the check could be in another network
+	 * namespace; 0 for a path, which names the same socket from any) */
+	if ((t->cookie && t->cookie != bpf_get_socket_cookie(ctx)) ||
+	    t->len != len || len > SPB_ADDR_LEN)
 		goto mismatch;
 	for (i = 0; i < SPB_ADDR_LEN; i++) {
 		if (i >= len)

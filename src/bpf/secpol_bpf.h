@@ -110,7 +110,7 @@ struct spb_ticket {
 	__u32 new_len; /* 0: no rewrite */
 	__u32 uses;    /* sendmmsg: how many messages it covers */
 	__u32 pad;
-	__u64 cookie;  /* the socket checked (SO_COOKIE) */
+	__u64 cookie;  /* the socket checked (SO_COOKIE), 0: any (a path) */
 	__u8 addr[SPB_ADDR_LEN];
 	__u8 new_path[SPB_SUN_PATH_LEN];
 };
@@ -157,7 +157,8 @@ struct spb_addr_range {
  * checks it causes are that thread's: report them as such.  One slot per
  * secpold thread; the thread fills its slot and sets tgid last.
  */
-#define SPB_ACT_SLOTS 64
+#define SPB_ACT_SLOTS 1024 /* a thread's slot: its tid modulo this, */
+#define SPB_ACT_PROBES 8   /* or one of the next few */
 
 struct spb_act {
 	__u32 daemon_tid; /* the secpold thread */

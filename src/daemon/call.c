@@ -4,12 +4,14 @@
 #include "call.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/util.h"
+#include "pathres.h"
 #include "policy/format.h"
 #include "procmem.h"
 
@@ -148,14 +150,43 @@ int call_creds(struct call *c)
 
 int call_take_fd(struct call *c, int fd)
 {
-	_cleanup_close_ int p = taskcache_pidfd(c->d->tasks, c->tid, c->gen,
-						c->pid);
-	int r;
+	struct tc_ref *p;
+	int r = taskcache_pidfd(c->d->tasks, c->tid, c->gen, c->pid, &p);
 
-	if (p < 0)
-		return p;
-	r = (int)syscall(SYS_pidfd_getfd, p, fd, 0);
-	return r < 0 ? -errno : r;
+	if (r < 0)
+		return r;
+	r = (int)syscall(SYS_pidfd_getfd, tc_ref_fd(p), fd, 0);
+	r = r < 0 ? -errno : r;
+	taskcache_put(c->d->tasks, p);
+	return r;
+}
+
+int call_from_open(struct call *c, int dirfd, const char *path,
+		   struct pathres_from *f, struct tc_ref **root)
+{
+	const struct pathres_root *r;
+	int ret;
+
+	f->fd = f->start = -1;
+	ret = taskcache_root(c->d->tasks, c->tid, c->pid, c->start_ns, &r,
+			     root);
+	if (ret < 0)
+		return ret;
+	ret = pathres_from_open_in(r, c->tid,
+				   dirfd == AT_FDCWD ? PATHRES_AT_FDCWD : dirfd,
+				   path, f);
+	if (ret < 0) {
+		taskcache_put(c->d->tasks, *root);
+		*root = NULL;
+	}
+	return ret;
+}
+
+void call_from_close(struct call *c, struct pathres_from *f,
+		     struct tc_ref *root)
+{
+	pathres_from_close(f);
+	taskcache_put(c->d->tasks, root);
 }
 
 int call_read_str(struct call *c, uint64_t addr, char *buf, size_t len)

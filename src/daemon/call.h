@@ -87,6 +87,15 @@ void call_kernel_first(struct call *c);
 int call_creds(struct call *c);
 /* A copy of the caller's descriptor fd.  -errno. */
 int call_take_fd(struct call *c, int fd);
+/* What resolving path for the caller starts from (pathres.h): its root
+ * (kept between calls) and, for a relative path, its cwd or the directory
+ * behind dirfd (AT_FDCWD for the cwd).  Close with call_from_close. */
+struct pathres_from;
+struct tc_ref;
+int call_from_open(struct call *c, int dirfd, const char *path,
+		   struct pathres_from *f, struct tc_ref **root);
+void call_from_close(struct call *c, struct pathres_from *f,
+		     struct tc_ref *root);
 /* A NUL-terminated string argument at addr into buf.  0 or -errno. */
 int call_read_str(struct call *c, uint64_t addr, char *buf, size_t len);
 /* Capability checks of this daemon thread are the caller's from begin to

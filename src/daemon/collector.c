@@ -527,14 +527,15 @@ int collector_act_slot(struct collector *c, pid_t daemon_tid)
 {
 	struct spb_config *cfg = &c->skel->bss->cfg;
 
-	for (int i = 0; i < SPB_ACT_SLOTS; i++) {
+	for (int i = 0; i < SPB_ACT_PROBES; i++) {
+		int k = ((int)daemon_tid + i) % SPB_ACT_SLOTS;
 		__u32 expected = 0;
 
-		if (__atomic_compare_exchange_n(&cfg->act[i].daemon_tid,
+		if (__atomic_compare_exchange_n(&cfg->act[k].daemon_tid,
 						&expected, (__u32)daemon_tid,
 						false, __ATOMIC_ACQ_REL,
 						__ATOMIC_ACQUIRE))
-			return i;
+			return k;
 	}
 	return -ENOSPC;
 }

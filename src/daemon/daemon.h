@@ -57,21 +57,25 @@ struct client {
 
 struct ctl_listener_state;
 
+#define LISTENER_MAX_THREADS 8
+
 struct listener {
+	struct watch w; /* the main thread's: the end of the tree */
+	struct daemon *d;
 	int fd;
 	struct listener *next;
 	pid_t root_pid;
 	uint32_t root_type;
-	uint64_t notifications;
 	volatile struct ctl_listener_state *state; /* shared with `on`, or NULL */
-	/* workers deciding its calls now, and whether it waits in the
-	 * workers' epoll; dead once its tree has ended (freed when no worker
-	 * holds it) */
-	unsigned inflight;
-	bool armed, dead;
+	/* with d->lock: its threads (0: a free place), how many wait for a
+	 * call and how many decide one; dead once its tree has ended (the
+	 * main thread frees it when no thread is left) */
+	pthread_t threads[LISTENER_MAX_THREADS];
+	unsigned nthreads, idle, busy;
+	uint64_t notifications;
+	bool dead;
 };
 
-struct workers;
 struct policy_ref;
 
 struct daemon {
@@ -95,8 +99,8 @@ struct daemon {
 	pthread_mutex_t lock;
 	struct client *clients;
 	struct listener *listeners;
+	struct listener *dying; /* ended trees whose threads are leaving */
 	unsigned nlisteners;
-	struct workers *workers;
 	struct watch w_flush; /* workers ask the main thread to flush monitors */
 	bool flush_pending;   /* atomic: w_flush was written since the last
 				 flush */
@@ -142,15 +146,15 @@ void ctl_flush_monitors(struct daemon *d);
 int supervise_add(struct daemon *d, int fd, pid_t root_pid, uint32_t type,
 		  int state_fd);
 void supervise_close_all(struct daemon *d);
-/* Starts the workers.  0 or -errno. */
+/* Prepares supervision.  0 or -errno. */
 int supervise_init(struct daemon *d);
-/* Stops and joins the workers. */
+/* Stops every listener's threads. */
 void supervise_fini(struct daemon *d);
-/* On the timer: adds a worker when every worker has been busy since the
- * last tick (a slow or stuck decision never holds the others). */
+/* On the timer: frees the listeners of ended trees once their threads
+ * have left. */
 void supervise_tick(struct daemon *d);
-/* Worker threads, and how many are deciding now. */
-void supervise_counts(struct daemon *d, unsigned *workers, unsigned *busy);
+/* Threads deciding calls, and how many are deciding now. */
+void supervise_counts(struct daemon *d, unsigned *threads, unsigned *busy);
 
 
 #endif

@@ -12,11 +12,20 @@
  * BPF map; the kernel's cgroup connect_unix/sendmsg_unix hook lets the
  * thread's call through only if its own copy of the address is identical,
  * and rewrites a path to the canonical path secpold resolved
- * (secpol.bpf.c).  A refusal clears any ticket left from before.
+ * (secpol.bpf.c).
+ *
+ * A ticket must never outlive the call it was armed for: a call can fail
+ * in the kernel before the hook runs (a flag it refuses), leaving the
+ * ticket, and the thread's next call could then meet it with another
+ * socket swapped under the descriptor or another object renamed under the
+ * path.  Every connect and send the hook could see comes here first (the
+ * filter notifies them all), so each of them either arms a new ticket or
+ * clears the old one, whatever it decides.
  *
  * Untyped channels (type 0) are free, and so are a process's own.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,9 +51,20 @@ static int sock_int_opt(int sock, int opt)
 	return v;
 }
 
+/* No ticket may be left for the thread (see above). */
+static void clear_ticket(struct call *c)
+{
+	if (!taskcache_ticket(c->d->tasks, c->tid, c->gen))
+		return;
+	collector_clear_ticket(c->d->col, c->tid);
+	taskcache_set_ticket(c->d->tasks, c->tid, c->gen, c->pid, false);
+}
+
 /*
- * Decides a connection from sock to address u and, if allowed, arms the
- * kernel-side ticket.  Returns 0 (continue), or -errno to refuse.
+ * Decides a connection to address u (from sock, or -1 when the socket
+ * does not matter: a path names the same socket from any) and, if
+ * allowed, arms the kernel-side ticket.  Returns 0 (continue), or -errno
+ * to refuse.
  */
 static int channel_decision(struct call *c, int sock, const struct uaddr *u,
 			    uint32_t uses)
@@ -63,12 +83,26 @@ static int channel_decision(struct call *c, int sock, const struct uaddr *u,
 						sock_netns(sock), u->path,
 						u->path_len, &ci) == 0;
 		daemon_unlock(c->d);
+		/* the name lives in the socket's network namespace: the
+		 * ticket holds this very socket */
+		if (getsockopt(sock, SOL_SOCKET, SO_COOKIE, &t.cookie,
+			       &(socklen_t){sizeof(t.cookie)}) < 0)
+			return -errno;
 	} else {
 		_cleanup_close_ int fd = -1;
+		struct pathres_from *f = malloc(sizeof(*f));
+		struct tc_ref *root = NULL;
 		struct stat st;
 
-		r = pathres_full(c->tid, PATHRES_AT_FDCWD, u->path, &fd, canon,
-				 sizeof(canon));
+		if (!f)
+			return -ENOMEM;
+		r = call_from_open(c, AT_FDCWD, u->path, f, &root);
+		if (r == 0) {
+			r = pathres_full_from(f, u->path, &fd, canon,
+					      sizeof(canon));
+			call_from_close(c, f, root);
+		}
+		free(f);
 		if (r < 0)
 			return r;
 		/* what the kernel says of a non-socket; continuing would let
@@ -97,18 +131,16 @@ static int channel_decision(struct call *c, int sock, const struct uaddr *u,
 	 * to the address we checked: fail closed (secpold warned at start). */
 	if (!collector_caps(c->d->col)->unix_hooks)
 		return -EACCES;
-	if (getsockopt(sock, SOL_SOCKET, SO_COOKIE, &t.cookie,
-		       &(socklen_t){sizeof(t.cookie)}) < 0)
-		return -errno;
 	memcpy(t.addr, &u->sun, u->len);
-	if (!call_still_valid(c))
-		return -EINTR;
+	/* (no check that the call is still pending: a caller gone meanwhile
+	 * takes its ticket with it, sched_process_exit deletes it) */
 	r = collector_set_ticket(c->d->col, c->tid, &t);
 	if (r < 0) {
 		log_warn("cannot store a connect ticket for %d: %s", c->tid,
 			 strerror(-r));
 		return -EAGAIN;
 	}
+	taskcache_set_ticket(c->d->tasks, c->tid, c->gen, c->pid, true);
 	return 0;
 }
 
@@ -117,32 +149,43 @@ static void finish_channel(struct call *c, int r)
 	if (r < 0) {
 		/* a ticket left from an earlier call must not outlive a
 		 * refusal */
-		collector_clear_ticket(c->d->col, c->tid);
+		clear_ticket(c);
 		return call_result(c, r);
 	}
 	call_continue(c);
 }
 
+/* Continues a call that needs no decision, with no ticket left. */
+static void pass(struct call *c)
+{
+	clear_ticket(c);
+	call_continue(c);
+}
+
 void decide_connect(struct call *c)
 {
-	_cleanup_close_ int sock = call_take_fd(c, (int)c->req->data.args[0]);
+	_cleanup_close_ int sock = -1;
 	struct uaddr u;
 	int r;
 
-	if (sock < 0)
-		return call_result(c, sock);
-	if (sock_int_opt(sock, SO_DOMAIN) != AF_UNIX)
-		return call_continue(c);
 	r = uaddr_read(c->tid, c->req->data.args[1], c->req->data.args[2], &u);
 	if (r == -EAFNOSUPPORT) {
-		/* AF_UNSPEC dissolves a datagram association; any other
-		 * family fails in the kernel, and an address swapped in
-		 * meanwhile meets the hook without a ticket */
-		collector_clear_ticket(c->d->col, c->tid);
-		return call_continue(c);
+		/* Another family: not a channel (a unix socket refuses it;
+		 * AF_UNSPEC dissolves a datagram association).  An address
+		 * swapped in meanwhile meets the hook without a ticket. */
+		return pass(c);
 	}
 	if (r < 0)
 		return call_result(c, r);
+	/* a path names one socket from any network namespace: the
+	 * caller's socket does not matter; an abstract name's does */
+	if (u.abstract) {
+		sock = call_take_fd(c, (int)c->req->data.args[0]);
+		if (sock < 0)
+			return call_result(c, sock);
+		if (sock_int_opt(sock, SO_DOMAIN) != AF_UNIX)
+			return pass(c);
+	}
 	finish_channel(c, channel_decision(c, sock, &u, 1));
 }
 
@@ -164,7 +207,7 @@ void decide_sendto(struct call *c)
 	if (sock < 0)
 		return call_result(c, sock);
 	if (!addressed_send_matters(sock))
-		return call_continue(c);
+		return pass(c);
 	r = uaddr_read(c->tid, c->req->data.args[4], c->req->data.args[5], &u);
 	if (r < 0)
 		return call_result(c, r == -EAFNOSUPPORT ? -EINVAL : r);
@@ -181,15 +224,14 @@ void decide_sendmsg(struct call *c)
 	if (sock < 0)
 		return call_result(c, sock);
 	if (!addressed_send_matters(sock))
-		return call_continue(c);
+		return pass(c);
 	r = procmem_read(c->tid, c->req->data.args[1], &mh, sizeof(mh));
 	if (r < 0)
 		return call_result(c, r);
 	if (!mh.msg_name || !mh.msg_namelen) {
 		/* no address: the hook does not run unless one appears,
 		 * and then it finds no ticket */
-		collector_clear_ticket(c->d->col, c->tid);
-		return call_continue(c);
+		return pass(c);
 	}
 	r = uaddr_read(c->tid, (uint64_t)(uintptr_t)mh.msg_name,
 		       mh.msg_namelen, &u);
@@ -211,7 +253,7 @@ void decide_sendmmsg(struct call *c)
 	if (sock < 0)
 		return call_result(c, sock);
 	if (!addressed_send_matters(sock))
-		return call_continue(c);
+		return pass(c);
 	if (vlen > 1024) /* the kernel's UIO_MAXIOV cap */
 		vlen = 1024;
 	v = calloc(vlen ? vlen : 1, sizeof(*v));
@@ -236,12 +278,11 @@ void decide_sendmmsg(struct call *c)
 		if (r == -EOPNOTSUPP)
 			log_info("refused sendmmsg of %d to several unix addresses: not supported under supervision",
 				 c->pid);
+		clear_ticket(c);
 		return call_result(c, r == -EAFNOSUPPORT ? -EINVAL : r);
 	}
-	if (!addressed) {
-		collector_clear_ticket(c->d->col, c->tid);
-		return call_continue(c);
-	}
+	if (!addressed)
+		return pass(c);
 	finish_channel(c, channel_decision(c, sock, &first, addressed));
 }
 

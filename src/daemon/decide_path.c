@@ -116,6 +116,7 @@ static int on_parent(struct call *c, int dirfd, const char *path,
 {
 	struct pathres_from *f = malloc(sizeof(*f));
 	struct proxy_saved saved;
+	struct tc_ref *root = NULL;
 	int r, rl;
 
 	*done = 1;
@@ -124,8 +125,7 @@ static int on_parent(struct call *c, int dirfd, const char *path,
 		return -ENOMEM;
 	r = call_creds(c);
 	if (r == 0)
-		r = pathres_from_open(c->tid, dirfd == AT_FDCWD ?
-					  PATHRES_AT_FDCWD : dirfd, path, f);
+		r = call_from_open(c, dirfd, path, f, &root);
 	if (r < 0) {
 		free(f);
 		return r;
@@ -143,7 +143,7 @@ static int on_parent(struct call *c, int dirfd, const char *path,
 	}
 	rl = proxy_leave(&saved);
 	call_act_end(c);
-	pathres_from_close(f);
+	call_from_close(c, f, root);
 	free(f);
 	return rl ? rl : r;
 }

@@ -144,7 +144,7 @@ static bool same_file(int a, int b)
 
 void pathres_from_close(struct pathres_from *r)
 {
-	if (r->fd >= 0)
+	if (r->fd >= 0 && r->own_fd)
 		close(r->fd);
 	if (r->start >= 0)
 		close(r->start);
@@ -153,7 +153,8 @@ void pathres_from_close(struct pathres_from *r)
 
 #define _cleanup_from_ __attribute__((cleanup(pathres_from_close)))
 
-static int root_open(pid_t pid, struct pathres_from *r)
+/* /proc/PID/root as an O_PATH descriptor and its path from our root. */
+static int root_open(pid_t pid, int *fdp, char *path, size_t size)
 {
 	_cleanup_close_ int fd = -1;
 	ssize_t n;
@@ -161,10 +162,10 @@ static int root_open(pid_t pid, struct pathres_from *r)
 	fd = procfs_open(pid, "root", O_PATH | O_DIRECTORY);
 	if (fd < 0)
 		return fd;
-	n = fd_path(fd, r->path, sizeof(r->path));
+	n = fd_path(fd, path, size);
 	if (n < 0)
 		return (int)n;
-	if (ends_deleted(r->path, (size_t)n)) {
+	if (ends_deleted(path, (size_t)n)) {
 		struct stat st;
 
 		/* A root whose directory was removed holds nothing: the
@@ -176,9 +177,40 @@ static int root_open(pid_t pid, struct pathres_from *r)
 		if (st.st_nlink == 0)
 			return -ENOENT;
 	}
+	*fdp = steal_fd(&fd);
+	return (int)n;
+}
+
+int pathres_root_open(pid_t pid, struct pathres_root **out)
+{
+	_cleanup_free_ char *buf = malloc(PATH_MAX);
+	struct pathres_root *r;
+	int fd = -1, n;
+
+	*out = NULL;
+	if (!buf)
+		return -ENOMEM;
+	n = root_open(pid, &fd, buf, PATH_MAX);
+	if (n < 0)
+		return n;
+	r = malloc(sizeof(*r) + (size_t)n + 1);
+	if (!r) {
+		close(fd);
+		return -ENOMEM;
+	}
+	r->fd = fd;
 	r->len = (size_t)n;
-	r->fd = steal_fd(&fd);
+	memcpy(r->path, buf, (size_t)n + 1);
+	*out = r;
 	return 0;
+}
+
+void pathres_root_free(struct pathres_root *r)
+{
+	if (!r)
+		return;
+	close(r->fd);
+	free(r);
 }
 
 /*
@@ -333,15 +365,71 @@ static int resolve_for(const struct pathres_from *f, const char *path,
 	return resolve_via_root(f, f->start, path, oflags, as);
 }
 
-int pathres_from_open(pid_t pid, int dirfd, const char *path,
-		      struct pathres_from *f)
+/*
+ * Is the absolute path p (len bytes, a trailing '/' allowed when dir) in
+ * canonical form as written: no empty, "." or ".." component?  Then, if it
+ * resolves without following a symbolic link, it is its own canonical path
+ * and no readlink is needed.
+ */
+static bool written_canonical(const char *p, size_t len, bool dir)
+{
+	size_t i = 0;
+
+	if (len == 0 || p[0] != '/')
+		return false;
+	if (len == 1)
+		return true;
+	if (dir && p[len - 1] == '/')
+		len--;
+	while (i < len) {
+		size_t start = ++i, n;
+
+		while (i < len && p[i] != '/')
+			i++;
+		n = i - start;
+		if (n == 0 || (n == 1 && p[start] == '.') ||
+		    (n == 2 && p[start] == '.' && p[start + 1] == '.'))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The fast path of a lookup: an absolute path in canonical form resolved
+ * in the root without following symbolic links; canon is then the path
+ * itself (a trailing '/' dropped).  Returns the descriptor, or -ELOOP when
+ * a symbolic link is on the way (resolve the slow way), or another -errno
+ * (the lookup's own answer).
+ */
+static int resolve_written(const struct pathres_from *f, const char *path,
+			   size_t len, uint64_t oflags, bool dir,
+			   const struct pathres_as *as, char *canon,
+			   size_t canonlen, ssize_t *canon_len)
+{
+	int fd;
+
+	if (!written_canonical(path, len, dir))
+		return -ELOOP;
+	if (dir && len > 1 && path[len - 1] == '/')
+		len--;
+	if (len >= canonlen)
+		return -ELOOP;
+	fd = resolve_as(as, f->fd, path, oflags,
+			RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+	if (fd < 0)
+		return fd;
+	memcpy(canon, path, len);
+	canon[len] = '\0';
+	*canon_len = (ssize_t)len;
+	return fd;
+}
+
+/* The start directory of a relative path, and the root's path. */
+static int from_finish(pid_t pid, int dirfd, const char *path,
+		       struct pathres_from *f)
 {
 	int r;
 
-	f->fd = f->start = -1;
-	r = root_open(pid, f);
-	if (r < 0)
-		return r;
 	if (path[0] != '/') {
 		f->start = start_open(pid, dirfd);
 		if (f->start < 0) {
@@ -351,6 +439,32 @@ int pathres_from_open(pid_t pid, int dirfd, const char *path,
 		}
 	}
 	return 0;
+}
+
+int pathres_from_open(pid_t pid, int dirfd, const char *path,
+		      struct pathres_from *f)
+{
+	int n;
+
+	f->fd = f->start = -1;
+	f->own_fd = true;
+	n = root_open(pid, &f->fd, f->buf, sizeof(f->buf));
+	if (n < 0)
+		return n;
+	f->len = (size_t)n;
+	f->path = f->buf;
+	return from_finish(pid, dirfd, path, f);
+}
+
+int pathres_from_open_in(const struct pathres_root *root, pid_t pid,
+			 int dirfd, const char *path, struct pathres_from *f)
+{
+	f->fd = root->fd;
+	f->own_fd = false;
+	f->start = -1;
+	f->len = root->len;
+	f->path = root->path;
+	return from_finish(pid, dirfd, path, f);
 }
 
 static int check_len(const char *path)
@@ -411,10 +525,16 @@ static int parent_from(const struct pathres_from *f, const char *path,
 	r = split_parent(path, dir, &name, &nlen);
 	if (r < 0)
 		return r;
-	fd = resolve_for(f, dir, O_DIRECTORY, as);
+	fd = resolve_written(f, dir, strlen(dir), O_DIRECTORY, true, as,
+			     out->canon, sizeof(out->canon), &n);
+	if (fd == -ELOOP) {
+		fd = resolve_for(f, dir, O_DIRECTORY, as);
+		if (fd < 0)
+			return fd;
+		n = canon_of(f, fd, out->canon);
+	}
 	if (fd < 0)
 		return fd;
-	n = canon_of(f, fd, out->canon);
 	if (n < 0)
 		return (int)n;
 	if ((size_t)n + 1 + nlen >= sizeof(out->canon))
@@ -439,10 +559,16 @@ static int full_from(const struct pathres_from *f, const char *path,
 	n = check_len(path);
 	if (n < 0)
 		return (int)n;
-	fd = resolve_for(f, path, 0, as);
+	fd = resolve_written(f, path, (size_t)n, 0, false, as, buf, sizeof(buf),
+			     &n);
+	if (fd == -ELOOP) {
+		fd = resolve_for(f, path, 0, as);
+		if (fd < 0)
+			return fd;
+		n = canon_of(f, fd, buf);
+	}
 	if (fd < 0)
 		return fd;
-	n = canon_of(f, fd, buf);
 	if (n < 0)
 		return (int)n;
 	if ((size_t)n >= canonlen)

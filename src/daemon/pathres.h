@@ -11,6 +11,7 @@
 #define SECPOL_PATHRES_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 #define PATHRES_AT_FDCWD (-100) /* dirfd value meaning "the cwd" */
@@ -56,13 +57,27 @@ int pathres_full(pid_t pid, int dirfd, const char *path, int *fd, char *canon,
  * then run in whatever credentials the thread has.
  */
 struct pathres_from {
-	int fd;              /* O_PATH of /proc/PID/root */
-	int start;           /* O_PATH of the start directory, or -1 */
-	size_t len;          /* length of path; 1 for "/" */
-	char path[PATH_MAX]; /* the root's path from the daemon's root */
+	int fd;           /* O_PATH of /proc/PID/root */
+	bool own_fd;      /* closed with the rest, or borrowed */
+	int start;        /* O_PATH of the start directory, or -1 */
+	size_t len;       /* length of path; 1 for "/" */
+	const char *path; /* the root's path from the daemon's root */
+	char buf[PATH_MAX];
 };
 int pathres_from_open(pid_t pid, int dirfd, const char *path,
 		      struct pathres_from *f);
+
+/* A process's root, kept between calls (what secpold knows of a process:
+ * taskcache.h): the same as pathres_from_open, from it. */
+struct pathres_root {
+	int fd;
+	size_t len;
+	char path[];
+};
+int pathres_root_open(pid_t pid, struct pathres_root **out);
+void pathres_root_free(struct pathres_root *r);
+int pathres_from_open_in(const struct pathres_root *root, pid_t pid,
+			 int dirfd, const char *path, struct pathres_from *f);
 void pathres_from_close(struct pathres_from *f);
 int pathres_parent_from(const struct pathres_from *f, const char *path,
 			struct pathres *out);

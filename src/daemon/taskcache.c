@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "pathres.h"
 
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL
@@ -18,13 +19,22 @@
 
 #define NBUCKETS 4096
 
+/* A descriptor (or root) shared by the cache and its borrowers: closed
+ * when the last reference goes. */
+struct tc_ref {
+	unsigned refs;
+	int fd;
+	struct pathres_root *root; /* or a root */
+};
+
 struct tentry {
 	pid_t tid;
 	uint32_t gen;
 	pid_t pid;
 	bool have_creds;
+	bool ticket; /* a connect ticket may be armed */
 	struct proc_creds creds;
-	int pidfd; /* -1 until asked for */
+	struct tc_ref *pidfd; /* NULL until asked for */
 	struct tentry *next;	      /* hash chain */
 	struct tentry *older, *newer; /* age list */
 };
@@ -36,6 +46,7 @@ struct pentry {
 	bool umask_known;
 	mode_t umask;
 	bool uncached;
+	struct tc_ref *root; /* NULL until asked for */
 	struct pentry *next;
 };
 
@@ -61,6 +72,44 @@ struct taskcache *taskcache_new(size_t max)
 	return tc;
 }
 
+static struct tc_ref *ref_new(int fd, struct pathres_root *root)
+{
+	struct tc_ref *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->refs = 1;
+	r->fd = fd;
+	r->root = root;
+	return r;
+}
+
+/* With tc->lock held. */
+static void ref_drop(struct tc_ref *r)
+{
+	if (!r || --r->refs)
+		return;
+	if (r->root)
+		pathres_root_free(r->root);
+	else if (r->fd >= 0)
+		close(r->fd);
+	free(r);
+}
+
+int tc_ref_fd(const struct tc_ref *r)
+{
+	return r->fd;
+}
+
+void taskcache_put(struct taskcache *tc, struct tc_ref *r)
+{
+	if (!r)
+		return;
+	pthread_mutex_lock(&tc->lock);
+	ref_drop(r);
+	pthread_mutex_unlock(&tc->lock);
+}
+
 static size_t bucket(pid_t id)
 {
 	return (size_t)id % NBUCKETS;
@@ -83,8 +132,7 @@ static void unlink_entry(struct taskcache *tc, struct tentry *e)
 	else
 		tc->newest = e->older;
 	tc->n--;
-	if (e->pidfd >= 0)
-		close(e->pidfd);
+	ref_drop(e->pidfd);
 	free(e);
 }
 
@@ -101,6 +149,7 @@ void taskcache_free(struct taskcache *tc)
 			struct pentry *p = tc->procs[i];
 
 			tc->procs[i] = p->next;
+			ref_drop(p->root);
 			free(p);
 		}
 	pthread_mutex_destroy(&tc->lock);
@@ -137,6 +186,8 @@ static struct pentry *get_proc(struct taskcache *tc, pid_t pid, uint64_t start)
 		if (p->start != start) {
 			p->start = start;
 			p->umask_known = p->uncached = false;
+			ref_drop(p->root);
+			p->root = NULL;
 		}
 		return p;
 	}
@@ -175,7 +226,9 @@ static struct tentry *get(struct taskcache *tc, pid_t tid, uint32_t gen,
 	e->tid = tid;
 	e->gen = gen;
 	e->pid = pid;
-	e->pidfd = -1;
+	/* a ticket armed before an exec (same tid, new generation) may
+	 * still be there: assume one until it is cleared */
+	e->ticket = true;
 	e->next = tc->buckets[bucket(tid)];
 	tc->buckets[bucket(tid)] = e;
 	e->older = tc->newest;
@@ -260,30 +313,106 @@ static int open_pidfd(struct taskcache *tc, pid_t tid, pid_t pid)
 	return fd < 0 ? -errno : fd;
 }
 
-int taskcache_pidfd(struct taskcache *tc, pid_t tid, uint32_t gen, pid_t pid)
+int taskcache_pidfd(struct taskcache *tc, pid_t tid, uint32_t gen, pid_t pid,
+		    struct tc_ref **out)
 {
 	struct tentry *e;
-	int fd;
+	int fd, r = 0;
 
+	*out = NULL;
 	pthread_mutex_lock(&tc->lock);
 	e = get(tc, tid, gen, pid);
-	if (e && e->pidfd < 0) {
-		fd = open_pidfd(tc, tid, pid);
-		if (fd < 0) {
-			pthread_mutex_unlock(&tc->lock);
-			return fd;
-		}
-		e->pidfd = fd;
+	if (e && e->pidfd) {
+		e->pidfd->refs++;
+		*out = e->pidfd;
+		goto out;
 	}
-	/* a copy: an entry evicted meanwhile closes its own */
-	if (e)
-		fd = fcntl(e->pidfd, F_DUPFD_CLOEXEC, 3);
-	else
-		fd = open_pidfd(tc, tid, pid);
-	if (fd < 0 && e)
-		fd = -errno;
+	fd = open_pidfd(tc, tid, pid);
+	if (fd < 0) {
+		r = fd;
+		goto out;
+	}
+	*out = ref_new(fd, NULL);
+	if (!*out) {
+		close(fd);
+		r = -ENOMEM;
+		goto out;
+	}
+	if (e) {
+		/* the entry's reference, and the caller's */
+		e->pidfd = *out;
+		(*out)->refs++;
+	}
+out:
 	pthread_mutex_unlock(&tc->lock);
-	return fd;
+	return r;
+}
+
+int taskcache_root(struct taskcache *tc, pid_t tid, pid_t pid,
+		   uint64_t start_ns, const struct pathres_root **root,
+		   struct tc_ref **ref)
+{
+	struct pathres_root *pr;
+	struct tc_ref *nr;
+	struct pentry *p;
+	int r;
+
+	*root = NULL;
+	*ref = NULL;
+	pthread_mutex_lock(&tc->lock);
+	p = get_proc(tc, pid, start_ns);
+	if (p && !p->uncached && p->root) {
+		p->root->refs++;
+		*ref = p->root;
+		*root = p->root->root;
+		pthread_mutex_unlock(&tc->lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&tc->lock);
+
+	r = pathres_root_open(tid, &pr);
+	if (r < 0)
+		return r;
+	nr = ref_new(-1, pr);
+	if (!nr) {
+		pathres_root_free(pr);
+		return -ENOMEM;
+	}
+	pthread_mutex_lock(&tc->lock);
+	p = get_proc(tc, pid, start_ns);
+	if (p && !p->uncached && !p->root) {
+		p->root = nr;
+		nr->refs++;
+	}
+	pthread_mutex_unlock(&tc->lock);
+	*ref = nr;
+	*root = pr;
+	return 0;
+}
+
+void taskcache_set_ticket(struct taskcache *tc, pid_t tid, uint32_t gen,
+			  pid_t pid, bool armed)
+{
+	struct tentry *e;
+
+	pthread_mutex_lock(&tc->lock);
+	e = armed ? get(tc, tid, gen, pid) : find(tc, tid, gen);
+	if (e)
+		e->ticket = armed;
+	pthread_mutex_unlock(&tc->lock);
+}
+
+bool taskcache_ticket(struct taskcache *tc, pid_t tid, uint32_t gen)
+{
+	struct tentry *e;
+	bool armed;
+
+	pthread_mutex_lock(&tc->lock);
+	e = find(tc, tid, gen);
+	/* not remembered (an entry evicted, or never made): maybe */
+	armed = !e || e->ticket;
+	pthread_mutex_unlock(&tc->lock);
+	return armed;
 }
 
 void taskcache_forget_creds(struct taskcache *tc, pid_t tid)
@@ -318,8 +447,11 @@ void taskcache_uncached(struct taskcache *tc, pid_t pid, uint64_t start_ns)
 
 	pthread_mutex_lock(&tc->lock);
 	p = get_proc(tc, pid, start_ns);
-	if (p)
+	if (p) {
 		p->uncached = true;
+		ref_drop(p->root);
+		p->root = NULL;
+	}
 	for (e = tc->oldest; e; e = next) {
 		next = e->newer;
 		if (e->pid == pid)
@@ -339,6 +471,7 @@ void taskcache_exit(struct taskcache *tc, pid_t pid)
 			struct pentry *p = *pp;
 
 			*pp = p->next;
+			ref_drop(p->root);
 			free(p);
 			tc->nprocs--;
 			break;

@@ -99,20 +99,21 @@ static int orphan_push(const char *file)
 {
 	char err[1024];
 	int fd = open(file, O_RDONLY | O_CLOEXEC), s, r, p[2];
-	pid_t pid;
+	pid_t pid, parent;
 
 	if (fd < 0 || pipe(p) < 0) {
 		printf("cannot open %s: %s\n", file, strerror(errno));
 		return 2;
 	}
 	s = connect_or_die();
+	parent = getpid();
 	pid = fork();
 	if (pid < 0)
 		return 2;
 	if (pid > 0)
 		_exit(0); /* the process the daemon knows is gone */
 	/* wait until the parent has exited (we are reparented then) */
-	while (getppid() == pid)
+	while (getppid() == parent)
 		usleep(10000);
 	r = ctl_call(s, CTL_PUSH, NULL, 0, fd, &msg, err, sizeof(err));
 	if (r < 0) {
