@@ -199,6 +199,29 @@ int call_read_str(struct call *c, uint64_t addr, char *buf, size_t len)
 	return n < 0 ? (int)n : 0;
 }
 
+void call_close_later(struct call *c, int fd)
+{
+	if (fd < 0)
+		return;
+	if (!c->tail || c->tail->nfds == CALL_TAIL_FDS) {
+		close(fd);
+		return;
+	}
+	c->tail->fds[c->tail->nfds++] = fd;
+}
+
+void call_channel_later(struct call *c, int sock, dev_t dev, ino_t ino,
+			const struct chan_info *ci)
+{
+	if (!c->tail)
+		return;
+	c->tail->channel = true;
+	c->tail->chan_sock = sock;
+	c->tail->dev = dev;
+	c->tail->ino = ino;
+	c->tail->ci = *ci;
+}
+
 void call_act_begin(struct call *c)
 {
 	collector_act_as(c->d->col, c->act_slot, c->pid, c->tid, c->type,

@@ -26,8 +26,23 @@
 #include "policy/policy.h"
 #include "procfs.h"
 
+/* What is left to do once the caller has its answer (it waits no longer
+ * for it): descriptors to close, a channel to complete in the table. */
+#define CALL_TAIL_FDS 4
+
+struct call_tail {
+	int fds[CALL_TAIL_FDS];
+	unsigned nfds;
+	bool channel;
+	int chan_sock; /* the bound socket (one of fds) */
+	dev_t dev;
+	ino_t ino;
+	struct chan_info ci;
+};
+
 struct call {
 	struct daemon *d;
+	struct call_tail *tail;
 	int act_slot; /* this daemon thread's slot (collector_act_slot) */
 	int lfd;
 	const struct seccomp_notif *req;
@@ -102,6 +117,14 @@ int call_read_str(struct call *c, uint64_t addr, char *buf, size_t len);
  * end (it acts for the caller). */
 void call_act_begin(struct call *c);
 void call_act_end(struct call *c);
+
+/* ---- after the answer ---- */
+/* Closes fd once the caller has its answer (now if the tail is full). */
+void call_close_later(struct call *c, int fd);
+/* Completes the channel bound on sock at dev/ino (reserved in the table
+ * already) once the caller has its answer; sock must be closed later. */
+void call_channel_later(struct call *c, int sock, dev_t dev, ino_t ino,
+			const struct chan_info *ci);
 
 /* ---- the decisions (decide_*.c), one per kind of call ---- */
 void decide_bind(struct call *c);     /* decide_path.c */

@@ -26,7 +26,7 @@
  * entry (fail closed).  A wrong, stale type is never more permissive
  * than type 0.
  *
- * Not thread-safe: one thread (the daemon's) uses a table.
+ * Not thread-safe: the daemon holds its lock around every call.
  */
 #include "channels.h"
 
@@ -643,6 +643,28 @@ int chantab_add_path_ns(struct chantab *t, dev_t dev, ino_t ino,
 	else
 		diag_open(t, ci->owner, netns);
 	store_put(t, e);
+	return 0;
+}
+
+int chantab_reserve_path(struct chantab *t, dev_t dev, ino_t ino,
+			 const struct chan_info *ci)
+{
+	struct chan_ent **pp = find_path(t, dev, ino);
+	struct chan_ent *e;
+
+	if (pp) {
+		e = *pp;
+	} else {
+		e = calloc(1, sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		e->hash = hash_path(t, dev, ino);
+		e->dev = dev;
+		e->ino = ino;
+		insert(t, e);
+	}
+	e->ci = *ci;
+	e->netns = 0;
 	return 0;
 }
 

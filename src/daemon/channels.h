@@ -44,6 +44,12 @@ int chantab_add_abstract(struct chantab *t, uint64_t netns, const char *name,
 int chantab_add_path_ns(struct chantab *t, dev_t dev, ino_t ino,
 			uint64_t netns, const struct chan_info *ci);
 
+/* Records a path socket before its own inode and namespace are known
+ * (in memory only: chantab_add_path_ns completes it), so that a connect
+ * finds its type at once: a lookup meanwhile keeps it (fails closed). */
+int chantab_reserve_path(struct chantab *t, dev_t dev, ino_t ino,
+			 const struct chan_info *ci);
+
 /*
  * The channel at a socket file / abstract name: 0 and *ci filled if the
  * socket recorded there is still alive and bound at that place; -ENOENT

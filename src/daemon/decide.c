@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "call.h"
 #include "common/log.h"
@@ -97,11 +98,32 @@ static int identify(struct call *c)
 	return 0;
 }
 
+void decide_tail(struct daemon *d, struct call_tail *tail)
+{
+	struct stat st;
+
+	if (tail->channel) {
+		/* the socket's own inode and namespace, and the pinned copy
+		 * of the table for a restarted secpold */
+		if (fstat(tail->chan_sock, &st) == 0)
+			tail->ci.sock_ino = st.st_ino;
+		daemon_lock(d);
+		chantab_add_path_ns(d->chans, tail->dev, tail->ino,
+				    sock_netns(tail->chan_sock), &tail->ci);
+		daemon_unlock(d);
+	}
+	for (unsigned i = 0; i < tail->nfds; i++)
+		close(tail->fds[i]);
+	memset(tail, 0, sizeof(*tail));
+}
+
 void decide(struct daemon *d, int act_slot, int lfd,
-	    const struct seccomp_notif *req, struct seccomp_notif_resp *resp)
+	    const struct seccomp_notif *req, struct seccomp_notif_resp *resp,
+	    struct call_tail *tail)
 {
 	struct call c = {
 		.d = d,
+		.tail = tail,
 		.act_slot = act_slot,
 		.lfd = lfd,
 		.req = req,

@@ -15,8 +15,12 @@ struct daemon;
  * the calling thread's slot for reporting capability checks made while it
  * acts for the caller (collector_act_slot).
  */
+struct call_tail;
 void decide(struct daemon *d, int act_slot, int lfd,
-	    const struct seccomp_notif *req, struct seccomp_notif_resp *resp);
+	    const struct seccomp_notif *req, struct seccomp_notif_resp *resp,
+	    struct call_tail *tail);
+/* What is left of a decision once its answer is sent (call.h). */
+void decide_tail(struct daemon *d, struct call_tail *tail);
 
 /* Is nr one of the set*id system calls secpold decides values of? */
 bool decide_is_setid(int nr);

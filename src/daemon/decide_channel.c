@@ -89,22 +89,20 @@ static int channel_decision(struct call *c, int sock, const struct uaddr *u,
 			       &(socklen_t){sizeof(t.cookie)}) < 0)
 			return -errno;
 	} else {
-		_cleanup_close_ int fd = -1;
-		struct pathres_from *f = malloc(sizeof(*f));
+		int fd = -1;
+		struct pathres_from from, *f = &from;
 		struct tc_ref *root = NULL;
 		struct stat st;
 
-		if (!f)
-			return -ENOMEM;
 		r = call_from_open(c, AT_FDCWD, u->path, f, &root);
 		if (r == 0) {
 			r = pathres_full_from(f, u->path, &fd, canon,
 					      sizeof(canon));
 			call_from_close(c, f, root);
 		}
-		free(f);
 		if (r < 0)
 			return r;
+		call_close_later(c, fd);
 		/* what the kernel says of a non-socket; continuing would let
 		 * it look again, at whatever is there by then */
 		if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode))
@@ -164,7 +162,7 @@ static void pass(struct call *c)
 
 void decide_connect(struct call *c)
 {
-	_cleanup_close_ int sock = -1;
+	int sock = -1;
 	struct uaddr u;
 	int r;
 
@@ -183,6 +181,7 @@ void decide_connect(struct call *c)
 		sock = call_take_fd(c, (int)c->req->data.args[0]);
 		if (sock < 0)
 			return call_result(c, sock);
+		call_close_later(c, sock);
 		if (sock_int_opt(sock, SO_DOMAIN) != AF_UNIX)
 			return pass(c);
 	}
@@ -200,12 +199,13 @@ static bool addressed_send_matters(int sock)
 
 void decide_sendto(struct call *c)
 {
-	_cleanup_close_ int sock = call_take_fd(c, (int)c->req->data.args[0]);
+	int sock = call_take_fd(c, (int)c->req->data.args[0]);
 	struct uaddr u;
 	int r;
 
 	if (sock < 0)
 		return call_result(c, sock);
+	call_close_later(c, sock);
 	if (!addressed_send_matters(sock))
 		return pass(c);
 	r = uaddr_read(c->tid, c->req->data.args[4], c->req->data.args[5], &u);
@@ -216,13 +216,14 @@ void decide_sendto(struct call *c)
 
 void decide_sendmsg(struct call *c)
 {
-	_cleanup_close_ int sock = call_take_fd(c, (int)c->req->data.args[0]);
+	int sock = call_take_fd(c, (int)c->req->data.args[0]);
 	struct msghdr mh;
 	struct uaddr u;
 	int r;
 
 	if (sock < 0)
 		return call_result(c, sock);
+	call_close_later(c, sock);
 	if (!addressed_send_matters(sock))
 		return pass(c);
 	r = procmem_read(c->tid, c->req->data.args[1], &mh, sizeof(mh));
@@ -242,7 +243,7 @@ void decide_sendmsg(struct call *c)
 
 void decide_sendmmsg(struct call *c)
 {
-	_cleanup_close_ int sock = call_take_fd(c, (int)c->req->data.args[0]);
+	int sock = call_take_fd(c, (int)c->req->data.args[0]);
 	uint64_t vlen = c->req->data.args[2];
 	struct mmsghdr *v = NULL;
 	struct uaddr u, first;
@@ -252,6 +253,7 @@ void decide_sendmmsg(struct call *c)
 
 	if (sock < 0)
 		return call_result(c, sock);
+	call_close_later(c, sock);
 	if (!addressed_send_matters(sock))
 		return pass(c);
 	if (vlen > 1024) /* the kernel's UIO_MAXIOV cap */

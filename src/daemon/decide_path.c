@@ -114,22 +114,18 @@ static int on_parent(struct call *c, int dirfd, const char *path,
 		     uint16_t kind, struct pathres *pr, struct verdict *v,
 		     path_op op, void *arg, int *done)
 {
-	struct pathres_from *f = malloc(sizeof(*f));
+	struct pathres_from from, *f = &from;
 	struct proxy_saved saved;
 	struct tc_ref *root = NULL;
 	int r, rl;
 
 	*done = 1;
 	pr->dirfd = -1;
-	if (!f)
-		return -ENOMEM;
 	r = call_creds(c);
 	if (r == 0)
 		r = call_from_open(c, dirfd, path, f, &root);
-	if (r < 0) {
-		free(f);
+	if (r < 0)
 		return r;
-	}
 	call_act_begin(c);
 	r = proxy_enter(&c->creds, &saved);
 	if (r == 0)
@@ -144,7 +140,6 @@ static int on_parent(struct call *c, int dirfd, const char *path,
 	rl = proxy_leave(&saved);
 	call_act_end(c);
 	call_from_close(c, f, root);
-	free(f);
 	return rl ? rl : r;
 }
 
@@ -163,35 +158,30 @@ static int op_bind_unix(struct call *c, int dirfd, const char *name,
 	return proxy_op_bind_unix(b->sock, dirfd, name);
 }
 
-static void bind_unix(struct call *c, int sock)
+static void bind_unix(struct call *c, int sock, const struct uaddr *u)
 {
 	struct chan_info ci = {.owner = c->pid, .owner_start = c->start_ns};
 	char pname[sizeof(struct sockaddr_un) + 2];
 	char epath[sizeof(struct sockaddr_un) + 2];
 	struct bind_op b = {.sock = sock};
-	struct pathres *pr = NULL;
+	struct pathres res, *pr = &res;
 	struct verdict v;
-	struct uaddr u;
 	struct stat st;
 	size_t elen;
 	int r, done, err;
 
-	r = uaddr_read(c->tid, c->req->data.args[1], c->req->data.args[2], &u);
-	if (r < 0)
-		return call_result(c, r == -EAFNOSUPPORT ? -EINVAL : r);
-	if (fstat(sock, &st) == 0)
-		ci.sock_ino = st.st_ino;
-
-	if (u.autobind) {
+	if (u->autobind) {
 		/* an unnamed channel: nothing enters the path space */
 		struct sockaddr_un got;
 		socklen_t glen = sizeof(got);
 
 		if (!call_still_valid(c))
 			return call_errno(c, EINTR);
-		if (bind(sock, (struct sockaddr *)&u.sun, u.len) < 0)
+		if (bind(sock, (struct sockaddr *)&u->sun, u->len) < 0)
 			return call_errno(c, errno);
 		ci.type = c->type;
+		if (fstat(sock, &st) == 0)
+			ci.sock_ino = st.st_ino;
 		if (getsockname(sock, (struct sockaddr *)&got, &glen) == 0 &&
 		    glen > sizeof(sa_family_t) + 1) {
 			daemon_lock(c->d);
@@ -202,11 +192,11 @@ static void bind_unix(struct call *c, int sock)
 		}
 		return call_result(c, 0);
 	}
-	if (u.abstract) {
+	if (u->abstract) {
 		/* abstract names live in the socket's network namespace and
 		 * carry no permissions: bind the copy we checked */
-		elen = uaddr_event_path(&u, epath);
-		if (!uaddr_policy_name(&u, pname, sizeof(pname))) {
+		elen = uaddr_event_path(u, epath);
+		if (!uaddr_policy_name(u, pname, sizeof(pname))) {
 			v = (struct verdict){.kind = EV_ATTACH,
 					     .rule = SP_PATH_NO_RULE};
 			v.pathspace = sp_policy_has(c->policy, c->type, c->dom,
@@ -219,12 +209,14 @@ static void bind_unix(struct call *c, int sock)
 			return call_errno(c, err);
 		if (!call_still_valid(c))
 			return call_errno(c, EINTR);
-		if (bind(sock, (struct sockaddr *)&u.sun, u.len) < 0)
+		if (bind(sock, (struct sockaddr *)&u->sun, u->len) < 0)
 			return call_errno(c, errno);
 		ci.type = v.rule == SP_PATH_OK ? v.chan_type : c->type;
+		if (fstat(sock, &st) == 0)
+			ci.sock_ino = st.st_ino;
 		daemon_lock(c->d);
-		chantab_add_abstract(c->d->chans, sock_netns(sock), u.path,
-				     u.path_len, &ci);
+		chantab_add_abstract(c->d->chans, sock_netns(sock), u->path,
+				     u->path_len, &ci);
 		daemon_unlock(c->d);
 		if (v.rule == SP_PATH_OK && v.pathspace)
 			call_path(c, EV_ATTACH, epath, elen, EV_R_NONE,
@@ -232,10 +224,7 @@ static void bind_unix(struct call *c, int sock)
 		return call_result(c, 0);
 	}
 
-	pr = malloc(sizeof(*pr));
-	if (!pr)
-		return call_errno(c, ENOMEM);
-	r = on_parent(c, AT_FDCWD, u.path, EV_ATTACH, pr, &v, op_bind_unix, &b,
+	r = on_parent(c, AT_FDCWD, u->path, EV_ATTACH, pr, &v, op_bind_unix, &b,
 		      &done);
 	if (r == 0) {
 		err = report(c, &v, pr->canon, strlen(pr->canon), done);
@@ -245,17 +234,19 @@ static void bind_unix(struct call *c, int sock)
 			r = done;
 	}
 	if (r == 0) {
+		/* in the table before the caller runs again (a connect to
+		 * it must find its type); its own inode and namespace, and
+		 * the pinned copy, once the caller has its answer */
 		ci.type = v.rule == SP_PATH_OK ? v.chan_type : c->type;
 		if (fstatat(pr->dirfd, pr->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 			daemon_lock(c->d);
-			chantab_add_path_ns(c->d->chans, st.st_dev, st.st_ino,
-					    sock_netns(sock), &ci);
+			chantab_reserve_path(c->d->chans, st.st_dev, st.st_ino,
+					     &ci);
 			daemon_unlock(c->d);
+			call_channel_later(c, sock, st.st_dev, st.st_ino, &ci);
 		}
 	}
-	if (pr->dirfd >= 0)
-		close(pr->dirfd);
-	free(pr);
+	call_close_later(c, pr->dirfd);
 	call_result(c, r);
 }
 
@@ -263,25 +254,18 @@ static void bind_unix(struct call *c, int sock)
  * Any other family.  Performed here, on the socket we checked, with the
  * process's credentials, so the kernel's own checks are the process's.
  */
-static void bind_other(struct call *c, int sock, int family)
+static void bind_other(struct call *c, int sock, int family,
+		       const struct sockaddr_storage *ss, uint64_t len)
 {
-	struct sockaddr_storage ss;
 	struct sp_grant_view g;
-	uint64_t len = c->req->data.args[2];
 	uint16_t port = 0;
 	int r;
 
-	if (len > sizeof(ss)) /* as the kernel's move_addr_to_kernel */
-		return call_errno(c, EINVAL);
-	memset(&ss, 0, sizeof(ss));
-	r = procmem_read(c->tid, c->req->data.args[1], &ss, len);
-	if (r < 0)
-		return call_result(c, r);
 	/* The port, wherever the kernel might take one from: inet binds
 	 * accept AF_UNSPEC, and IPv6 a 24-byte RFC 2133 address. */
 	if ((family == AF_INET || family == AF_INET6) &&
 	    len >= offsetof(struct sockaddr_in, sin_port) + sizeof(in_port_t))
-		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		port = ntohs(((const struct sockaddr_in *)ss)->sin_port);
 	if (port != 0 && port < c->d->unpriv_port_start) {
 		/* a missing ability is EPERM (SPEC), where the kernel would
 		 * say EACCES; with a subrange, the port must be in it */
@@ -297,7 +281,7 @@ static void bind_other(struct call *c, int sock, int family)
 		r = -EINTR;
 	if (r == 0) {
 		call_act_begin(c);
-		r = proxy_bind(&c->creds, sock, (struct sockaddr *)&ss,
+		r = proxy_bind(&c->creds, sock, (const struct sockaddr *)ss,
 			       (socklen_t)len);
 		call_act_end(c);
 	}
@@ -306,15 +290,35 @@ static void bind_other(struct call *c, int sock, int family)
 
 void decide_bind(struct call *c)
 {
-	_cleanup_close_ int sock = call_take_fd(c, (int)c->req->data.args[0]);
-	int family;
+	int sock = call_take_fd(c, (int)c->req->data.args[0]);
+	uint64_t len = c->req->data.args[2];
+	struct sockaddr_storage ss;
+	struct uaddr u;
+	int family, r;
 
 	if (sock < 0)
 		return call_result(c, sock);
-	family = sock_int_opt(sock, SO_DOMAIN);
-	if (family == AF_UNIX)
-		return bind_unix(c, sock);
-	bind_other(c, sock, family);
+	call_close_later(c, sock);
+	if (len > sizeof(ss)) /* as the kernel's move_addr_to_kernel */
+		return call_errno(c, EINVAL);
+	memset(&ss, 0, sizeof(ss));
+	r = procmem_read(c->tid, c->req->data.args[1], &ss, len);
+	if (r < 0)
+		return call_result(c, r);
+	/* The address says which bind this is: a socket of another family
+	 * refuses it in the kernel (we bind the socket we checked, as the
+	 * caller).  AF_UNSPEC (or an address too short to name a family)
+	 * takes the socket's own family. */
+	family = len >= sizeof(sa_family_t) ? ss.ss_family : AF_UNSPEC;
+	if (family == AF_UNSPEC)
+		family = sock_int_opt(sock, SO_DOMAIN);
+	if (family == AF_UNIX) {
+		r = uaddr_parse(&ss, len, &u);
+		if (r < 0)
+			return call_result(c, r == -EAFNOSUPPORT ? -EINVAL : r);
+		return bind_unix(c, sock, &u);
+	}
+	bind_other(c, sock, family, &ss, len);
 }
 
 /* ---- symlink, mknod ------------------------------------------------- */
@@ -335,19 +339,16 @@ static int op_symlink(struct call *c, int dirfd, const char *name, void *arg)
 static void make_name(struct call *c, int dirfd, const char *path,
 		      uint16_t kind, path_op op, void *arg)
 {
-	_cleanup_free_ struct pathres *pr = malloc(sizeof(*pr));
+	struct pathres res, *pr = &res;
 	struct verdict v;
 	int r, done, err;
 
-	if (!pr)
-		return call_errno(c, ENOMEM);
 	r = on_parent(c, dirfd, path, kind, pr, &v, op, arg, &done);
 	if (r == 0) {
 		err = report(c, &v, pr->canon, strlen(pr->canon), done);
 		r = err ? -err : done;
 	}
-	if (pr->dirfd >= 0)
-		close(pr->dirfd);
+	call_close_later(c, pr->dirfd);
 	call_result(c, r);
 }
 
@@ -355,13 +356,10 @@ void decide_symlink(struct call *c)
 {
 	bool at = c->sc->at;
 	int dirfd = at ? (int)c->req->data.args[1] : AT_FDCWD;
-	_cleanup_free_ char *target = malloc(PATH_MAX);
-	_cleanup_free_ char *linkp = malloc(PATH_MAX);
+	char target[PATH_MAX], linkp[PATH_MAX];
 	struct symlink_op s = {.target = target};
 	int r;
 
-	if (!target || !linkp)
-		return call_errno(c, ENOMEM);
 	r = call_read_str(c, c->req->data.args[0], target, PATH_MAX);
 	if (r == 0)
 		r = call_read_str(c, c->req->data.args[at ? 2 : 1], linkp,
@@ -392,15 +390,12 @@ void decide_mknod(struct call *c)
 		.mode = (mode_t)c->req->data.args[at ? 2 : 1],
 		.dev = (dev_t)c->req->data.args[at ? 3 : 2],
 	};
-	_cleanup_free_ char *path = NULL;
+	char path[PATH_MAX];
 	int r;
 
 	/* a regular file is not a name in the path space */
 	if ((m.mode & S_IFMT) == 0 || S_ISREG(m.mode))
 		return call_continue(c);
-	path = malloc(PATH_MAX);
-	if (!path)
-		return call_errno(c, ENOMEM);
 	r = call_read_str(c, c->req->data.args[at ? 1 : 0], path, PATH_MAX);
 	if (r < 0)
 		return call_result(c, r);

@@ -38,6 +38,7 @@
 #include "common/log.h"
 #include "ctl/proto.h"
 #include "daemon.h"
+#include "call.h"
 #include "decide.h"
 #include "proxy.h"
 
@@ -84,6 +85,7 @@ static void *listener_main(void *arg)
 	struct seccomp_notif *req = calloc(1, d->req_size);
 	struct seccomp_notif_resp *resp = calloc(1, d->resp_size);
 	int slot = -1, r = proxy_init();
+	struct call_tail tail = {0};
 	sigset_t quit;
 
 	free(lt);
@@ -144,11 +146,13 @@ static void *listener_main(void *arg)
 		daemon_unlock(d);
 
 		memset(resp, 0, d->resp_size);
-		decide(d, slot, l->fd, req, resp);
+		decide(d, slot, l->fd, req, resp, &tail);
 		if (ioctl(l->fd, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0 &&
 		    errno != ENOENT)
 			log_warn("cannot answer system call %d of %u: %s",
 				 req->data.nr, req->pid, strerror(errno));
+		/* the caller runs again: the rest need not hold it */
+		decide_tail(d, &tail);
 		__atomic_add_fetch(&d->notifications, 1, __ATOMIC_RELAXED);
 
 		daemon_lock(d);

@@ -6,16 +6,8 @@
 
 #include "procmem.h"
 
-int uaddr_read(pid_t tid, uint64_t addr, uint64_t len, struct uaddr *u)
+static int parse(struct uaddr *u, uint64_t len)
 {
-	int r;
-
-	memset(u, 0, sizeof(*u));
-	if (len < sizeof(sa_family_t) || len > sizeof(u->sun))
-		return -EINVAL;
-	r = procmem_read(tid, addr, &u->sun, len);
-	if (r < 0)
-		return r;
 	u->len = (socklen_t)len;
 	if (u->sun.sun_family != AF_UNIX)
 		return -EAFNOSUPPORT;
@@ -33,6 +25,28 @@ int uaddr_read(pid_t tid, uint64_t addr, uint64_t len, struct uaddr *u)
 	memcpy(u->path, u->sun.sun_path, u->path_len);
 	u->path[u->path_len] = '\0';
 	return 0;
+}
+
+int uaddr_parse(const void *buf, uint64_t len, struct uaddr *u)
+{
+	memset(u, 0, sizeof(*u));
+	if (len < sizeof(sa_family_t) || len > sizeof(u->sun))
+		return -EINVAL;
+	memcpy(&u->sun, buf, len);
+	return parse(u, len);
+}
+
+int uaddr_read(pid_t tid, uint64_t addr, uint64_t len, struct uaddr *u)
+{
+	int r;
+
+	memset(u, 0, sizeof(*u));
+	if (len < sizeof(sa_family_t) || len > sizeof(u->sun))
+		return -EINVAL;
+	r = procmem_read(tid, addr, &u->sun, len);
+	if (r < 0)
+		return r;
+	return parse(u, len);
 }
 
 bool uaddr_policy_name(const struct uaddr *u, char *out, size_t len)

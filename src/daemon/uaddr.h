@@ -20,6 +20,8 @@ struct uaddr {
 	size_t path_len; /* pathname: strlen; abstract: name bytes */
 };
 
+/* The same from bytes already read (len of them). */
+int uaddr_parse(const void *buf, uint64_t len, struct uaddr *u);
 /* Reads len bytes at addr of thread tid.  0, -EINVAL for lengths the
  * kernel refuses, -EAFNOSUPPORT for another family, -EFAULT, -ESRCH. */
 int uaddr_read(pid_t tid, uint64_t addr, uint64_t len, struct uaddr *u);
