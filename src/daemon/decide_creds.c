@@ -5,9 +5,8 @@
  * knows of a thread's credentials (capset, umask).
  *
  * These calls pass plain values in registers, so they can be decided and
- * continued: nothing can change under us.  Unless the grant has subranges,
- * the kernel's own check (the capability the process holds or not)
- * decides exactly.  Every one of them changes the caller's credentials
+ * continued: nothing can change under us.  Every one of them changes the
+ * caller's credentials
  * once it runs: what secpold remembers of them is dropped first
  * (taskcache.h), so the thread's next call reads them again.
  */
@@ -21,14 +20,15 @@ void decide_setid(struct call *c)
 {
 	const struct sc_call *sc = c->sc;
 	uint16_t ab = sc->gid ? CAP_SETGID : CAP_SETUID;
-	struct sp_grant_view g;
 	uint32_t cur[4], want;
 	int i, k;
 
 	taskcache_forget_creds(c->d->tasks, c->tid);
-	if (sp_policy_grant(c->policy, c->type, c->dom, ab, &g) < 0 ||
-	    !g.ranged)
-		return call_continue(c);
+	/* Every id the call changes is checked here, so that it is reported
+	 * with its value (one event: the kernel's check of the capability
+	 * during this call is not reported).  Without a subrange the
+	 * process's capability sets say the same as the policy, and the
+	 * kernel checks again. */
 	if (sc->gid) {
 		cur[0] = c->creds.gid, cur[1] = c->creds.egid;
 		cur[2] = c->creds.sgid, cur[3] = c->creds.fsgid;
@@ -37,6 +37,8 @@ void decide_setid(struct call *c)
 		cur[2] = c->creds.suid, cur[3] = c->creds.fsuid;
 	}
 	for (i = 0; i < sc->nids; i++) {
+		bool held;
+
 		want = (uint32_t)c->req->data.args[i];
 		if (want == (uint32_t)-1)
 			continue;
@@ -45,9 +47,14 @@ void decide_setid(struct call *c)
 		for (k = 0; k < 4; k++)
 			if (cur[k] == want)
 				break;
-		if (k < 4)
+		held = k < 4;
+		/* setuid and setgid check the capability first, whatever
+		 * the id (and fall back to the unprivileged rules): their
+		 * check is reported as the kernel would; the others only
+		 * check for an id not held */
+		if (held && !(sc->nids == 1 && !sc->fs))
 			continue;
-		if (!call_need_value(c, ab, want)) {
+		if (!call_need_value(c, ab, want) && !held) {
 			/* setfsuid/setfsgid never fail: they return the old
 			 * value and change nothing */
 			if (sc->fs) {

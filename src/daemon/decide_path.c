@@ -27,9 +27,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <linux/vm_sockets.h>
 #include <unistd.h>
 
 #include "call.h"
+#include "common/log.h"
 #include "common/util.h"
 #include "pathres.h"
 #include "policy/ability.h"
@@ -251,31 +253,90 @@ static void bind_unix(struct call *c, int sock, const struct uaddr *u)
 }
 
 /*
+ * The port a bind of this family asks for, where the kernel reserves some
+ * to CAP_NET_BIND_SERVICE: 1 and *port, 0 for a family that has no such
+ * ports, -1 for one secpold does not know (it cannot hold a subrange).
+ * *privileged: whether the port is one of the reserved ones.
+ */
+static int reserved_port(const struct call *c, int family,
+			 const struct sockaddr_storage *ss, uint64_t len,
+			 uint32_t *port, bool *privileged)
+{
+	const unsigned char *b = (const unsigned char *)ss;
+
+	*port = 0;
+	*privileged = false;
+	switch (family) {
+	case AF_INET:
+	case AF_INET6:
+		/* inet binds accept AF_UNSPEC, and IPv6 a 24-byte RFC 2133
+		 * address: the port is where the kernel takes it from */
+		if (len >= offsetof(struct sockaddr_in, sin_port) +
+				   sizeof(in_port_t))
+			*port = ntohs(((const struct sockaddr_in *)ss)->sin_port);
+		*privileged = *port != 0 && *port < c->d->unpriv_port_start;
+		return 1;
+	case AF_VSOCK: {
+		const struct sockaddr_vm *vm = (const struct sockaddr_vm *)ss;
+
+		/* ports up to 1023 (LAST_RESERVED_PORT); VMADDR_PORT_ANY
+		 * picks a free one above */
+		if (len >= offsetof(struct sockaddr_vm, svm_port) +
+				   sizeof(vm->svm_port))
+			*port = vm->svm_port;
+		*privileged = *port <= 1023;
+		return 1;
+	}
+	case AF_APPLETALK:
+		/* sat_port, one byte: below ATPORT_RESERVED (128) */
+		if (len >= 3)
+			*port = b[2];
+		*privileged = *port != 0 && *port < 128;
+		return 1;
+	case AF_NETLINK:
+	case AF_PACKET:
+	case AF_KEY:
+	case AF_RDS:
+	case AF_CAN:
+	case AF_TIPC:
+	case AF_ALG:
+	case AF_QIPCRTR: /* its reserved ports need net_admin */
+	case AF_XDP:
+	case AF_MCTP:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/*
  * Any other family.  Performed here, on the socket we checked, with the
  * process's credentials, so the kernel's own checks are the process's.
+ * A privileged port needs net_bind_service (EPERM, where the kernel would
+ * say EACCES), within its subrange if it has one: secpold reports the
+ * port either way.  A family secpold cannot read the port of is refused
+ * when the grant has a subrange (it could not hold it).
  */
 static void bind_other(struct call *c, int sock, int family,
 		       const struct sockaddr_storage *ss, uint64_t len)
 {
 	struct sp_grant_view g;
-	uint16_t port = 0;
-	int r;
+	bool privileged, ranged;
+	uint32_t port;
+	int known, r;
 
-	/* The port, wherever the kernel might take one from: inet binds
-	 * accept AF_UNSPEC, and IPv6 a 24-byte RFC 2133 address. */
-	if ((family == AF_INET || family == AF_INET6) &&
-	    len >= offsetof(struct sockaddr_in, sin_port) + sizeof(in_port_t))
-		port = ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	if (port != 0 && port < c->d->unpriv_port_start) {
-		/* a missing ability is EPERM (SPEC), where the kernel would
-		 * say EACCES; with a subrange, the port must be in it */
-		bool granted = sp_policy_grant(c->policy, c->type, c->dom,
-					       CAP_NET_BIND_SERVICE, &g) == 0;
-
-		if ((!granted || g.ranged) &&
-		    !call_need_value(c, CAP_NET_BIND_SERVICE, port))
+	known = reserved_port(c, family, ss, len, &port, &privileged);
+	ranged = sp_policy_grant(c->policy, c->type, c->dom,
+				 CAP_NET_BIND_SERVICE, &g) == 0 &&
+		 g.ranged;
+	if (known < 0 && ranged) {
+		log_info("refused a bind of address family %d by %d: secpold cannot check its port against the net_bind_service subrange",
+			 family, c->pid);
+		if (call_lacks(c, CAP_NET_BIND_SERVICE))
 			return call_errno(c, EPERM);
 	}
+	if (privileged && !call_need_value(c, CAP_NET_BIND_SERVICE, port))
+		return call_errno(c, EPERM);
 	r = call_creds(c);
 	if (r == 0 && !call_still_valid(c))
 		r = -EINTR;

@@ -136,24 +136,18 @@ int events_actor_of(pid_t pid, uint32_t type, struct ev_actor *a)
 }
 
 /*
- * A set*id call or a bind whose value secpold decided (a ranged setuid,
- * setgid or net_bind_service grant) was reported by secpold with its
- * value; the kernel's own check of the capability during that call is the
+ * A typed process's set*id calls and binds of privileged ports are decided
+ * by secpold, which reports each with its value (the uid, the gid, the
+ * port); the kernel's own check of the capability during that call is the
  * same check and is not reported again (SPEC §5: one event, not two).
  */
-static bool decided_by_secpold(struct daemon *d, const struct spb_ev_cap *r)
+static bool decided_by_secpold(const struct spb_ev_cap *r)
 {
-	struct sp_grant_view g;
 	bool setid = (r->cap == CAP_SETUID || r->cap == CAP_SETGID) &&
 		     decide_is_setid(r->syscall);
 	bool port = r->cap == CAP_NET_BIND_SERVICE && r->syscall == __NR_bind;
 
-	if (!(r->flags & SPB_CAP_TYPED) || !d->policy || !(setid || port))
-		return false;
-	return sp_policy_grant(d->policy, r->h.type,
-			       r->euid == 0 ? SP_ROOT : SP_NONROOT,
-			       (uint16_t)r->cap, &g) == 0 &&
-	       g.ranged;
+	return (r->flags & SPB_CAP_TYPED) && (setid || port);
 }
 
 static void on_cap(struct daemon *d, const struct spb_ev_cap *r)
@@ -161,7 +155,7 @@ static void on_cap(struct daemon *d, const struct spb_ev_cap *r)
 	struct sp_event *e;
 	char exe[SPB_EXE_LEN + 1];
 
-	if (r->cap < 0 || r->cap >= AB_NCAPS || decided_by_secpold(d, r))
+	if (r->cap < 0 || r->cap >= AB_NCAPS || decided_by_secpold(r))
 		return;
 	e = calloc(1, sizeof(*e));
 	if (!e)

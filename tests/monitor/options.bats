@@ -107,13 +107,13 @@ info: $py_name (pid:N) type ln_t uses ability PATHSPACE as root
 info: $py_name (pid:N) of type ln_t created link to path $OK/rep
 info: $py_name (pid:N) type ln_t uses ability PATHSPACE as root
 info: $py_name (pid:N) of type ln_t created link to path $OK/rep
-info: $py_name (pid:N) type id_t uses ability SETUID as root
-info: $py_name (pid:N) type id_t uses ability SETUID as root
-info: $py_name (pid:N) type id_t uses ability SETUID as root"
+info: $py_name (pid:N) type id_t uses ability SETUID(0) as root
+info: $py_name (pid:N) type id_t uses ability SETUID(0) as root
+info: $py_name (pid:N) type id_t uses ability SETUID(0) as root"
 	expect_text "$(mon_lines once "PATHSPACE|created link|SETUID")" "\
 info: $py_name (pid:N) type ln_t uses ability PATHSPACE as root
 info: $py_name (pid:N) of type ln_t created link to path $OK/rep
-info: $py_name (pid:N) type id_t uses ability SETUID as root"
+info: $py_name (pid:N) type id_t uses ability SETUID(0) as root"
 }
 
 @test "-c: two processes of the same name make one line; without -c two" {
@@ -151,10 +151,10 @@ os.setuid(0)"
 	local py_name
 	py_name=$(printed "$PYTHON")
 	expect_text "$(mon_lines i SETUID)" "\
-info: $py_name (pid:N) type id_t uses ability SETUID as root
-info: $py_name (pid:N) type id_t uses ability SETUID as root"
+info: $py_name (pid:N) type id_t uses ability SETUID(0) as root
+info: $py_name (pid:N) type id_t uses ability SETUID(0) as root"
 	expect_text "$(mon_lines ni SETUID)" "\
-info: $py_name (pid:N) type id_t uses ability SETUID as root"
+info: $py_name (pid:N) type id_t uses ability SETUID(0) as root"
 }
 
 @test "-i: a bad time is refused" {
