@@ -1,0 +1,61 @@
+#!/usr/bin/env bats
+# The findings of the second adversarial review (issue 8), each a test
+# that failed before its fix: an attacker that controls a typed process
+# tries to get past the policy or to stop enforcement for other types.
+# policies/adv.sp.
+
+load helpers
+
+ATTACK=$SPT_HELPERS/attack
+SERVE_DGRAM="$SPTEST dgram-serve"
+
+setup_file() {
+	spt_setup_file adv || return 1
+	mkdir -p "$SCRATCH"/{atk,victim}
+}
+
+teardown() {
+	spt_test_teardown
+}
+
+teardown_file() {
+	spt_cleanup
+}
+
+done_monitor() {
+	mon_fence m && mon_stop m
+}
+
+# attack OP ARGS... under TYPE: sets $status, $output.
+attack() {
+	local t=$1
+	shift
+	run --separate-stderr "$ON" -T "$t" "$ATTACK" "$@"
+	no_sanitizer
+}
+
+@test "finding 1: a connect ticket never outlives its call (MSG_OOB, a hard link, a descriptor swap)" {
+	serve_start victim victim_t dgram-serve "$SCRATCH/victim/v.sock"
+	attack atk_t ticket-race "$SCRATCH/atk/own.sock" "$SCRATCH/victim/v.sock" 3000
+	expect_status 0
+	expect_match "the race ran" "$output" "^tries=3000 sent="
+	# the victim's server counts what it received: nothing reached it
+	expect_eq "messages that reached victim_t" "$(serve_stop victim)" 0
+}
+
+@test "finding 6: vsock ports are held to the net_bind_service subrange; families secpold cannot read are refused under one" {
+	# atk_t may bind port 443 only: vsock port 80 is outside
+	attack atk_t vsock-bind 80
+	[ "$output" == EPERM ] || die "vsock port 80 under net_bind_service:443: $output"
+	mon_start m -as
+	attack port_t vsock-bind 81
+	# allowed by the policy: the kernel then decides (it may lack vsock)
+	[ "$output" != EPERM ] || die "vsock port 81 with net_bind_service: $output"
+	done_monitor
+	mon_has m "info: ${ATTACK#/} (pid:N) type port_t uses ability NET_BIND_SERVICE(81) as root"
+}
+
+@test "secpold stops cleanly on SIGTERM and leaves nothing behind" {
+	monitors_stop_all
+	spt_final_check
+}

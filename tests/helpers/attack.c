@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * attack: what a typed process could try against the enforcement engine
+ * (tests/adversarial).  Each operation prints what it achieved, so the
+ * test can tell a bypass from a refusal.
+ *
+ *   attack vsock-bind PORT          bind an AF_VSOCK socket to PORT; "ok"
+ *                                   or the errno name
+ *   attack ticket-race OWN VICTIM N arm a connect ticket for the typed
+ *                                   caller's own datagram socket at OWN with
+ *                                   a send the kernel refuses before its
+ *                                   hook (MSG_OOB), make OWN name VICTIM (a
+ *                                   hard link), then send to OWN while a
+ *                                   thread swaps an inet socket and a unix
+ *                                   socket under the descriptor; N times.
+ *                                   Prints "tries=N sent=K" (sends the
+ *                                   kernel took)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/vm_sockets.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static int report(int r)
+{
+	if (r == 0) {
+		puts("ok");
+		return 0;
+	}
+	puts(strerrorname_np(errno) ? strerrorname_np(errno) : "E?");
+	return 1;
+}
+
+static long num(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno) {
+		fprintf(stderr, "attack: bad number %s\n", s);
+		exit(2);
+	}
+	return v;
+}
+
+static socklen_t unix_addr(const char *path, struct sockaddr_un *sun)
+{
+	size_t n = strlen(path);
+
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (n >= sizeof(sun->sun_path)) {
+		fprintf(stderr, "attack: path too long: %s\n", path);
+		exit(2);
+	}
+	memcpy(sun->sun_path, path, n + 1);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+}
+
+static int vsock_bind(long port)
+{
+	struct sockaddr_vm vm = {
+		.svm_family = AF_VSOCK,
+		.svm_cid = VMADDR_CID_ANY,
+		.svm_port = (unsigned)port,
+	};
+	int s = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (s < 0)
+		return report(-1);
+	return report(bind(s, (struct sockaddr *)&vm, sizeof(vm)));
+}
+
+/* ---- ticket-race ------------------------------------------------------ */
+
+static atomic_int stop_flip;
+static int flip_fd, flip_unix, flip_inet;
+
+static void *flipper(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&stop_flip)) {
+		dup2(flip_inet, flip_fd);
+		dup2(flip_unix, flip_fd);
+	}
+	return NULL;
+}
+
+static int ticket_race(const char *own, const char *victim, long n)
+{
+	struct sockaddr_un sun;
+	socklen_t len = unix_addr(own, &sun);
+	pthread_t t;
+	long i, sent = 0;
+	int mine;
+
+	flip_unix = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	flip_inet = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	flip_fd = dup(flip_unix);
+	if (flip_unix < 0 || flip_inet < 0 || flip_fd < 0)
+		return report(-1);
+	if (pthread_create(&t, NULL, flipper, NULL))
+		return 2;
+	for (i = 0; i < n; i++) {
+		/* OWN is this process's own channel: a send to it is allowed
+		 * (a ticket); MSG_OOB makes the kernel refuse it before the
+		 * hook runs */
+		unlink(own);
+		mine = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (mine < 0 || bind(mine, (struct sockaddr *)&sun, len) < 0) {
+			fprintf(stderr, "attack: cannot bind %s: %s\n", own,
+				strerror(errno));
+			return 2;
+		}
+		sendto(flip_fd, "o", 1, MSG_OOB, (struct sockaddr *)&sun, len);
+		/* now OWN names the victim's socket */
+		unlink(own);
+		if (link(victim, own) < 0) {
+			fprintf(stderr, "attack: cannot link %s to %s: %s\n",
+				victim, own, strerror(errno));
+			close(mine);
+			break;
+		}
+		if (sendto(flip_fd, "v", 1, 0, (struct sockaddr *)&sun, len) == 1)
+			sent++;
+		close(mine);
+	}
+	atomic_store(&stop_flip, 1);
+	pthread_join(t, NULL);
+	unlink(own);
+	printf("tries=%ld sent=%ld\n", i, sent);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *op = argc > 1 ? argv[1] : "";
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (argc == 3 && !strcmp(op, "vsock-bind"))
+		return vsock_bind(num(argv[2]));
+	if (argc == 5 && !strcmp(op, "ticket-race"))
+		return ticket_race(argv[2], argv[3], num(argv[4]));
+	fprintf(stderr, "usage: see tests/helpers/attack.c\n");
+	return 2;
+}
