@@ -25,6 +25,7 @@
  * Untyped channels (type 0) are free, and so are a process's own.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,6 +154,72 @@ static void finish_channel(struct call *c, int r)
 	call_continue(c);
 }
 
+#ifndef SO_PASSPIDFD
+#define SO_PASSPIDFD 76
+#endif
+
+/* An abstract name the kernel chose (autobind): five hex digits. */
+static bool autobind_name(const struct sockaddr_un *a, socklen_t len)
+{
+	if (len != offsetof(struct sockaddr_un, sun_path) + 6 ||
+	    a->sun_path[0] != '\0')
+		return false;
+	for (int i = 1; i < 6; i++)
+		if (!strchr("0123456789abcdef", a->sun_path[i]) ||
+		    !a->sun_path[i])
+			return false;
+	return true;
+}
+
+/*
+ * The caller's unix socket gets a name when it sends with SO_PASSCRED (or
+ * SO_PASSPIDFD) set and none yet: the kernel binds it to an abstract name
+ * of its choosing (autobind), reachable by anyone in the namespace.  Such
+ * a channel is the caller's type, like one it binds explicitly: secpold
+ * names it first (the same autobind) and records it, or records a name
+ * the kernel gave it behind our back (a send without an address, which
+ * is not supervised) the first time it sees the socket.
+ */
+static void label_autobound(struct call *c, int sock)
+{
+	struct chan_info ci = {.type = c->type, .owner = c->pid,
+			       .owner_start = c->start_ns};
+	struct sockaddr_un a;
+	socklen_t len = sizeof(a);
+	struct chan_info old;
+	struct stat st;
+	uint64_t netns;
+	bool known;
+
+	if (getsockname(sock, (struct sockaddr *)&a, &len) < 0)
+		return;
+	if (len <= offsetof(struct sockaddr_un, sun_path)) {
+		if (sock_int_opt(sock, SO_PASSCRED) <= 0 &&
+		    sock_int_opt(sock, SO_PASSPIDFD) <= 0)
+			return; /* stays unnamed: nobody can reach it */
+		if (bind(sock, (struct sockaddr *)&a,
+			 offsetof(struct sockaddr_un, sun_path)) < 0)
+			return;
+		len = sizeof(a);
+		if (getsockname(sock, (struct sockaddr *)&a, &len) < 0)
+			return;
+	}
+	if (!autobind_name(&a, len))
+		return;
+	netns = sock_netns(sock);
+	daemon_lock(c->d);
+	known = chantab_lookup_abstract(c->d->chans, c->tid, netns,
+					a.sun_path + 1, 5, &old) == 0;
+	daemon_unlock(c->d);
+	if (known)
+		return;
+	if (fstat(sock, &st) == 0)
+		ci.sock_ino = st.st_ino;
+	daemon_lock(c->d);
+	chantab_add_abstract(c->d->chans, netns, a.sun_path + 1, 5, &ci);
+	daemon_unlock(c->d);
+}
+
 /* Continues a call that needs no decision, with no ticket left. */
 static void pass(struct call *c)
 {
@@ -168,9 +235,24 @@ void decide_connect(struct call *c)
 
 	r = uaddr_read(c->tid, c->req->data.args[1], c->req->data.args[2], &u);
 	if (r == -EAFNOSUPPORT) {
-		/* Another family: not a channel (a unix socket refuses it;
-		 * AF_UNSPEC dissolves a datagram association).  An address
-		 * swapped in meanwhile meets the hook without a ticket. */
+		/* Another family: not a channel (a unix socket refuses it).
+		 * AF_UNSPEC dissolves a datagram association: a socket
+		 * named by autobind while connected becomes reachable.  An
+		 * address swapped in meanwhile meets the hook without a
+		 * ticket. */
+		sa_family_t fam = 0;
+
+		if (c->req->data.args[2] >= sizeof(fam) &&
+		    procmem_read(c->tid, c->req->data.args[1], &fam,
+				 sizeof(fam)) == 0 &&
+		    fam == AF_UNSPEC) {
+			sock = call_take_fd(c, (int)c->req->data.args[0]);
+			if (sock >= 0) {
+				call_close_later(c, sock);
+				if (sock_int_opt(sock, SO_DOMAIN) == AF_UNIX)
+					label_autobound(c, sock);
+			}
+		}
 		return pass(c);
 	}
 	if (r < 0)
@@ -211,6 +293,7 @@ void decide_sendto(struct call *c)
 	r = uaddr_read(c->tid, c->req->data.args[4], c->req->data.args[5], &u);
 	if (r < 0)
 		return call_result(c, r == -EAFNOSUPPORT ? -EINVAL : r);
+	label_autobound(c, sock);
 	finish_channel(c, channel_decision(c, sock, &u, 1));
 }
 
@@ -238,6 +321,7 @@ void decide_sendmsg(struct call *c)
 		       mh.msg_namelen, &u);
 	if (r < 0)
 		return call_result(c, r == -EAFNOSUPPORT ? -EINVAL : r);
+	label_autobound(c, sock);
 	finish_channel(c, channel_decision(c, sock, &u, 1));
 }
 
@@ -285,6 +369,7 @@ void decide_sendmmsg(struct call *c)
 	}
 	if (!addressed)
 		return pass(c);
+	label_autobound(c, sock);
 	finish_channel(c, channel_decision(c, sock, &first, addressed));
 }
 

@@ -55,6 +55,22 @@ attack() {
 	mon_has m "info: ${ATTACK#/} (pid:N) type port_t uses ability NET_BIND_SERVICE(81) as root"
 }
 
+@test "finding 7: a socket named by implicit autobind (SO_PASSCRED, sendto) is its type's channel" {
+	serve_start open - dgram-serve "$SCRATCH/open.sock"
+	rm -f "$SCRATCH/ab.name" "$SCRATCH/ab.stop"
+	"$ON" -T victim_t "$ATTACK" passcred-sender "$SCRATCH/open.sock" \
+		"$SCRATCH/ab.name" "$SCRATCH/ab.stop" >"$SCRATCH/ab.out" 2>&1 &
+	local pid=$!
+	wait_until 20 test -s "$SCRATCH/ab.name" || die "the sender did not start: $(cat "$SCRATCH/ab.out")"
+	# atk_t may not connect to victim_t: its autobound socket included
+	attack atk_t send-abstract "$(cat "$SCRATCH/ab.name")"
+	[ "$output" == EPERM ] || die "a send to victim_t's autobound socket: $output"
+	touch "$SCRATCH/ab.stop"
+	wait "$pid"
+	expect_eq "what reached victim_t" "$(cat "$SCRATCH/ab.out")" "got=0"
+	serve_stop open >/dev/null
+}
+
 @test "secpold stops cleanly on SIGTERM and leaves nothing behind" {
 	monitors_stop_all
 	spt_final_check

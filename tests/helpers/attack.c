@@ -15,6 +15,14 @@
  *                                   socket under the descriptor; N times.
  *                                   Prints "tries=N sent=K" (sends the
  *                                   kernel took)
+ *   attack passcred-sender TARGET NAMEFILE STOPFILE
+ *                                   an unbound datagram socket with
+ *                                   SO_PASSCRED sends to TARGET (the kernel
+ *                                   names it by autobind), writes its
+ *                                   abstract name (without the '@') to
+ *                                   NAMEFILE, then receives until STOPFILE
+ *                                   exists; prints "got=K"
+ *   attack send-abstract NAME       send one datagram to @NAME
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -144,6 +152,52 @@ static int ticket_race(const char *own, const char *victim, long n)
 	return 0;
 }
 
+static int passcred_sender(const char *target, const char *namefile,
+			   const char *stopfile)
+{
+	struct sockaddr_un sun, me;
+	socklen_t len = unix_addr(target, &sun), mlen = sizeof(me);
+	struct timeval tv = {.tv_usec = 100000};
+	int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), one = 1;
+	long got = 0;
+	char buf[16];
+	FILE *f;
+
+	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
+	    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		return report(-1);
+	if (sendto(s, "p", 1, 0, (struct sockaddr *)&sun, len) != 1)
+		return report(-1);
+	if (getsockname(s, (struct sockaddr *)&me, &mlen) < 0 ||
+	    mlen <= offsetof(struct sockaddr_un, sun_path) + 1)
+		return report(-1);
+	f = fopen(namefile, "we");
+	if (!f)
+		return report(-1);
+	fwrite(me.sun_path + 1, 1, mlen - offsetof(struct sockaddr_un, sun_path) - 1,
+	       f);
+	fclose(f);
+	while (access(stopfile, F_OK) < 0)
+		if (recv(s, buf, sizeof(buf), 0) > 0)
+			got++;
+	printf("got=%ld\n", got);
+	return 0;
+}
+
+static int send_abstract(const char *name)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	size_t n = strlen(name);
+	int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (n + 1 >= sizeof(sun.sun_path))
+		return 2;
+	memcpy(sun.sun_path + 1, name, n);
+	return report(sendto(s, "a", 1, 0, (struct sockaddr *)&sun,
+			     (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+					 1 + n)) == 1 ? 0 : -1);
+}
+
 int main(int argc, char **argv)
 {
 	const char *op = argc > 1 ? argv[1] : "";
@@ -153,6 +207,10 @@ int main(int argc, char **argv)
 		return vsock_bind(num(argv[2]));
 	if (argc == 5 && !strcmp(op, "ticket-race"))
 		return ticket_race(argv[2], argv[3], num(argv[4]));
+	if (argc == 5 && !strcmp(op, "passcred-sender"))
+		return passcred_sender(argv[2], argv[3], argv[4]);
+	if (argc == 3 && !strcmp(op, "send-abstract"))
+		return send_abstract(argv[2]);
 	fprintf(stderr, "usage: see tests/helpers/attack.c\n");
 	return 2;
 }
