@@ -49,10 +49,12 @@ struct {
 	__type(value, struct spb_task);
 } types SEC(".maps");
 
-/* secpold's channel table, pinned with the types (see secpol_bpf.h) */
+/* secpold's channel table, pinned with the types (see secpol_bpf.h);
+ * secpold sets its size (the table's capacity) before loading */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
+	__uint(max_entries, 262144);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct spb_chan_key);
 	__type(value, struct spb_chan_val);
 } channels SEC(".maps");

@@ -8,8 +8,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "common/util.h"
 #include "pathres.h"
 #include "policy/format.h"
@@ -131,6 +133,40 @@ void call_kernel_first(struct call *c)
 {
 	if (events_wanted(c->d))
 		collector_drain(c->d->col);
+}
+
+int call_admit_channel(struct call *c, const char *path, size_t len)
+{
+	static uint64_t last_log; /* seconds; a rough rate limit */
+	struct timespec ts;
+	int r;
+
+	daemon_lock(c->d);
+	r = chantab_admit(c->d->chans, c->type, c->pid, c->start_ns);
+	daemon_unlock(c->d);
+	if (r == 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if ((uint64_t)ts.tv_sec >= __atomic_load_n(&last_log, __ATOMIC_RELAXED) + 10) {
+		__atomic_store_n(&last_log, (uint64_t)ts.tv_sec, __ATOMIC_RELAXED);
+		log_warn(r == -ENOSPC ?
+				 "the channel table is full: refusing binds of typed processes (process %d of type %u; see secpold -C)" :
+				 "process %d (type %u) holds its share of the channel table: refusing its binds",
+			 c->pid, c->type);
+	}
+	if (path && events_wanted(c->d)) {
+		struct ev_what w = {
+			.kind = EV_ATTACH,
+			.reason = EV_R_FULL,
+			.obj_type = SPB_NO_TYPE,
+			.path = path,
+			.path_len = len,
+			.err = ENOBUFS,
+		};
+
+		events_emit(c->d, &c->who, &w);
+	}
+	return -ENOBUFS;
 }
 
 /* ---- the caller's resources ----------------------------------------- */

@@ -97,6 +97,11 @@ bool call_path(struct call *c, uint16_t kind, const char *path, size_t len,
  * listen. */
 void call_kernel_first(struct call *c);
 
+/* May the caller record one more channel (its type's and its own share
+ * of the table)?  0, or -ENOBUFS with the refusal logged and reported on
+ * path (an attach refused: the table is full). */
+int call_admit_channel(struct call *c, const char *path, size_t len);
+
 /* ---- the caller's resources ---- */
 /* The full credentials (groups, capabilities, umask).  0 or -errno. */
 int call_creds(struct call *c);

@@ -75,6 +75,17 @@ struct chan_ent {
 	char name[ABSTRACT_MAX];
 };
 
+/* How many channels one process holds. */
+struct owner_count {
+	pid_t pid;
+	uint64_t start; /* procinfo_start_key */
+	uint32_t n;
+	struct owner_count *next;
+};
+
+#define OWNER_BUCKETS 1024
+#define TYPE_SLOTS 65536 /* type IDs are below SPB_MAX_TYPES */
+
 struct diag_sock {
 	uint64_t netns;
 	int fd;
@@ -92,6 +103,9 @@ struct chantab {
 	uint32_t seq;
 	size_t gc_bucket; /* where the incremental gc goes on */
 	int store_fd;     /* BPF map mirroring the table, or -1 */
+	size_t max, per_type, per_process; /* 0: no limit */
+	uint32_t *type_n;                  /* channels per type */
+	struct owner_count *owners[OWNER_BUCKETS];
 };
 
 /* --- SipHash-2-4 ---------------------------------------------------------- */
@@ -191,6 +205,12 @@ struct chantab *chantab_new(void)
 		return NULL;
 	}
 	t->own_netns = st.st_ino;
+	t->type_n = calloc(TYPE_SLOTS, sizeof(*t->type_n));
+	if (!t->type_n) {
+		close(t->own_netns_fd);
+		free(t->buckets);
+		return NULL;
+	}
 	return steal_ptr(&t);
 }
 
@@ -211,6 +231,14 @@ void chantab_free(struct chantab *t)
 	free(t->diag);
 	free(t->buckets);
 	close(t->own_netns_fd);
+	for (size_t i = 0; i < OWNER_BUCKETS; i++)
+		while (t->owners[i]) {
+			struct owner_count *o = t->owners[i];
+
+			t->owners[i] = o->next;
+			free(o);
+		}
+	free(t->type_n);
 	free(t);
 }
 
@@ -278,6 +306,65 @@ static void grow(struct chantab *t)
 	t->nbuckets = n;
 }
 
+static struct owner_count **owner_slot(struct chantab *t, pid_t pid,
+				       uint64_t start)
+{
+	struct owner_count **pp = &t->owners[(size_t)pid % OWNER_BUCKETS];
+
+	for (; *pp; pp = &(*pp)->next)
+		if ((*pp)->pid == pid && (*pp)->start == start)
+			break;
+	return pp;
+}
+
+/* Counts ci's channel in (delta 1) or out (-1). */
+static void count(struct chantab *t, const struct chan_info *ci, int delta)
+{
+	uint64_t start = ci->owner_start / 10000000ull; /* clock ticks */
+	struct owner_count **pp = owner_slot(t, ci->owner, start), *o = *pp;
+
+	if (t->type_n && ci->type < TYPE_SLOTS)
+		t->type_n[ci->type] += (uint32_t)delta;
+	if (!o && delta > 0) {
+		o = calloc(1, sizeof(*o));
+		if (!o)
+			return;
+		o->pid = ci->owner;
+		o->start = start;
+		*pp = o;
+	}
+	if (!o)
+		return;
+	o->n += (uint32_t)delta;
+	if (o->n == 0) {
+		*pp = o->next;
+		free(o);
+	}
+}
+
+void chantab_set_capacity(struct chantab *t, size_t max, size_t per_process)
+{
+	t->max = max;
+	t->per_type = max / 4;
+	t->per_process = per_process;
+}
+
+int chantab_admit(struct chantab *t, uint32_t type, pid_t owner,
+		  uint64_t owner_start)
+{
+	struct owner_count *o;
+
+	if (t->max && t->count >= t->max)
+		return -ENOSPC;
+	if (t->per_type && t->type_n && type < TYPE_SLOTS &&
+	    t->type_n[type] >= t->per_type)
+		return -EDQUOT;
+	o = *owner_slot(t, owner, owner_start / 10000000ull);
+	if (t->per_process && o && o->n >= t->per_process)
+		return -EDQUOT;
+	return 0;
+}
+
 static void insert(struct chantab *t, struct chan_ent *e)
 {
 	struct chan_ent **head;
@@ -337,6 +424,7 @@ static void unlink_ent(struct chantab *t, struct chan_ent **pp)
 {
 	struct chan_ent *e = *pp;
 
+	count(t, &e->ci, -1);
 	store_del(t, e);
 	*pp = e->next;
 	free(e);
@@ -624,6 +712,7 @@ int chantab_add_path_ns(struct chantab *t, dev_t dev, ino_t ino,
 
 	if (pp) {
 		e = *pp;
+		count(t, &e->ci, -1);
 	} else {
 		e = calloc(1, sizeof(*e));
 		if (!e)
@@ -634,6 +723,7 @@ int chantab_add_path_ns(struct chantab *t, dev_t dev, ino_t ino,
 	}
 	e->ci = *ci;
 	e->netns = netns;
+	count(t, &e->ci, 1);
 	if (pp == NULL)
 		insert(t, e);
 	/* Unknown: find the namespace that holds the socket while its
@@ -654,6 +744,7 @@ int chantab_reserve_path(struct chantab *t, dev_t dev, ino_t ino,
 
 	if (pp) {
 		e = *pp;
+		count(t, &e->ci, -1);
 	} else {
 		e = calloc(1, sizeof(*e));
 		if (!e)
@@ -665,6 +756,7 @@ int chantab_reserve_path(struct chantab *t, dev_t dev, ino_t ino,
 	}
 	e->ci = *ci;
 	e->netns = 0;
+	count(t, &e->ci, 1);
 	return 0;
 }
 
@@ -679,6 +771,7 @@ int chantab_add_abstract(struct chantab *t, uint64_t netns, const char *name,
 	pp = find_abstract(t, netns, name, len);
 	if (pp) {
 		e = *pp;
+		count(t, &e->ci, -1);
 	} else {
 		e = calloc(1, sizeof(*e));
 		if (!e)
@@ -691,6 +784,7 @@ int chantab_add_abstract(struct chantab *t, uint64_t netns, const char *name,
 		insert(t, e);
 	}
 	e->ci = *ci;
+	count(t, &e->ci, 1);
 	/* Keep a diag socket for the namespace while the binder is there,
 	 * so that gc can check this entry without a process. */
 	diag_open(t, ci->owner, netns);

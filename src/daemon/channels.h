@@ -72,6 +72,20 @@ int chantab_lookup_abstract(struct chantab *t, pid_t pid, uint64_t netns,
  */
 size_t chantab_persist(struct chantab *t, int map_fd);
 
+/*
+ * The table holds at most max channels (its pinned copy has that room),
+ * a type at most max / 4 and a process at most per_process, so that one
+ * type or process filling it cannot stop the others from binding.
+ * chantab_admit says whether one more channel of type, bound by owner,
+ * may be recorded: 0, -ENOSPC (the table is full) or -EDQUOT (the type's
+ * or the process's share is).  A channel that cannot be recorded must not
+ * be bound: it would be untyped (free to reach), and stay so after a
+ * restart.
+ */
+void chantab_set_capacity(struct chantab *t, size_t max, size_t per_process);
+int chantab_admit(struct chantab *t, uint32_t type, pid_t owner,
+		  uint64_t owner_start);
+
 /* Drops entries whose socket is gone; returns how many remain. */
 size_t chantab_gc(struct chantab *t);
 /* The same, a little at a time: checks about budget entries from where

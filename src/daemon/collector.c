@@ -279,6 +279,8 @@ int collector_start(struct collector **out, const struct collector_opts *o,
 	c->caps.noaudit = nranges >= 4;
 	if (!c->caps.noaudit)
 		log_warn("kernel symbols unreadable (/proc/kallsyms): routine noaudit capability probes cannot be told apart and will be reported");
+	if (o->channels_max)
+		bpf_map__set_max_entries(c->skel->maps.channels, o->channels_max);
 	bpf_program__set_expected_attach_type(c->skel->progs.unix_connect,
 					      (enum bpf_attach_type)ATTACH_UNIX_CONNECT);
 	bpf_program__set_expected_attach_type(c->skel->progs.unix_sendmsg,
@@ -491,6 +493,11 @@ int collector_count_typed(struct collector *c, uint32_t *n)
 int collector_channels_fd(const struct collector *c)
 {
 	return bpf_map__fd(c->skel->maps.channels);
+}
+
+uint32_t collector_channels_max(const struct collector *c)
+{
+	return bpf_map__max_entries(c->skel->maps.channels);
 }
 
 int collector_set_ticket(struct collector *c, pid_t tid,

@@ -28,6 +28,7 @@ struct collector_opts {
 	const char *rundir; /* for the private bpffs and cgroup2 mounts */
 	collector_cb cb;
 	void *ctx;
+	uint32_t channels_max; /* the channel table's capacity (0: default) */
 };
 
 /* What works on this kernel (each failure is logged once, plainly). */
@@ -61,6 +62,8 @@ int collector_get_type(struct collector *c, pid_t tid, struct spb_task *t);
 int collector_count_typed(struct collector *c, uint32_t *n);
 /* The pinned map holding the channel table (channels.c keeps it). */
 int collector_channels_fd(const struct collector *c);
+/* Its capacity. */
+uint32_t collector_channels_max(const struct collector *c);
 int collector_set_ticket(struct collector *c, pid_t tid,
 			 const struct spb_ticket *t);
 void collector_clear_ticket(struct collector *c, pid_t tid);

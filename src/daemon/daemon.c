@@ -563,6 +563,7 @@ int daemon_init(struct daemon *d, const struct daemon_opts *o, char *err,
 	co.rundir = d->rundir;
 	co.cb = events_on_record;
 	co.ctx = d;
+	co.channels_max = o->channels_max;
 	r = collector_start(&d->col, &co, err, errlen);
 	if (r < 0)
 		return r;
@@ -570,6 +571,9 @@ int daemon_init(struct daemon *d, const struct daemon_opts *o, char *err,
 	if (caps->types_taken_over)
 		log_info("took over the types of %zu tasks from a previous secpold",
 			 caps->types_taken_over);
+	/* a process may hold at most 1/16 of the table, a type 1/4 */
+	chantab_set_capacity(d->chans, collector_channels_max(d->col),
+			     collector_channels_max(d->col) / 16);
 	n = chantab_persist(d->chans, collector_channels_fd(d->col));
 	if (n)
 		log_info("took over %zu channels from a previous secpold", n);

@@ -13,6 +13,7 @@ struct daemon_opts {
 	const char *policy;         /* -i, or NULL */
 	const char *default_policy; /* $SECPOL_POLICY or the default */
 	bool develop;               /* every type learns (secpold -D) */
+	unsigned channels_max;      /* channel table capacity (-C), 0: default */
 };
 
 /* Sets everything up; on failure a one-line reason is in err. */

@@ -180,7 +180,7 @@ static bool autobind_name(const struct sockaddr_un *a, socklen_t len)
  * the kernel gave it behind our back (a send without an address, which
  * is not supervised) the first time it sees the socket.
  */
-static void label_autobound(struct call *c, int sock)
+static int label_autobound(struct call *c, int sock)
 {
 	struct chan_info ci = {.type = c->type, .owner = c->pid,
 			       .owner_start = c->start_ns};
@@ -191,33 +191,40 @@ static void label_autobound(struct call *c, int sock)
 	uint64_t netns;
 	bool known;
 
+	int r;
+
 	if (getsockname(sock, (struct sockaddr *)&a, &len) < 0)
-		return;
+		return 0;
 	if (len <= offsetof(struct sockaddr_un, sun_path)) {
 		if (sock_int_opt(sock, SO_PASSCRED) <= 0 &&
 		    sock_int_opt(sock, SO_PASSPIDFD) <= 0)
-			return; /* stays unnamed: nobody can reach it */
+			return 0; /* stays unnamed: nobody can reach it */
+		/* the kernel would name it unrecorded: refuse the send */
+		r = call_admit_channel(c, "@", 1);
+		if (r < 0)
+			return r;
 		if (bind(sock, (struct sockaddr *)&a,
 			 offsetof(struct sockaddr_un, sun_path)) < 0)
-			return;
+			return 0;
 		len = sizeof(a);
 		if (getsockname(sock, (struct sockaddr *)&a, &len) < 0)
-			return;
+			return 0;
 	}
 	if (!autobind_name(&a, len))
-		return;
+		return 0;
 	netns = sock_netns(sock);
 	daemon_lock(c->d);
 	known = chantab_lookup_abstract(c->d->chans, c->tid, netns,
 					a.sun_path + 1, 5, &old) == 0;
 	daemon_unlock(c->d);
 	if (known)
-		return;
+		return 0;
 	if (fstat(sock, &st) == 0)
 		ci.sock_ino = st.st_ino;
 	daemon_lock(c->d);
 	chantab_add_abstract(c->d->chans, netns, a.sun_path + 1, 5, &ci);
 	daemon_unlock(c->d);
+	return 0;
 }
 
 /* Continues a call that needs no decision, with no ticket left. */
@@ -293,8 +300,8 @@ void decide_sendto(struct call *c)
 	r = uaddr_read(c->tid, c->req->data.args[4], c->req->data.args[5], &u);
 	if (r < 0)
 		return call_result(c, r == -EAFNOSUPPORT ? -EINVAL : r);
-	label_autobound(c, sock);
-	finish_channel(c, channel_decision(c, sock, &u, 1));
+	r = label_autobound(c, sock);
+	finish_channel(c, r < 0 ? r : channel_decision(c, sock, &u, 1));
 }
 
 void decide_sendmsg(struct call *c)
@@ -321,8 +328,8 @@ void decide_sendmsg(struct call *c)
 		       mh.msg_namelen, &u);
 	if (r < 0)
 		return call_result(c, r == -EAFNOSUPPORT ? -EINVAL : r);
-	label_autobound(c, sock);
-	finish_channel(c, channel_decision(c, sock, &u, 1));
+	r = label_autobound(c, sock);
+	finish_channel(c, r < 0 ? r : channel_decision(c, sock, &u, 1));
 }
 
 void decide_sendmmsg(struct call *c)
@@ -369,8 +376,9 @@ void decide_sendmmsg(struct call *c)
 	}
 	if (!addressed)
 		return pass(c);
-	label_autobound(c, sock);
-	finish_channel(c, channel_decision(c, sock, &first, addressed));
+	r = label_autobound(c, sock);
+	finish_channel(c, r < 0 ? r :
+			      channel_decision(c, sock, &first, addressed));
 }
 
 void decide_listen(struct call *c)

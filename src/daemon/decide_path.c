@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -172,6 +173,14 @@ static void bind_unix(struct call *c, int sock, const struct uaddr *u)
 	size_t elen;
 	int r, done, err;
 
+	/* a channel that could not be recorded would be untyped: free to
+	 * reach, now and after a restart */
+	elen = u->abstract ? uaddr_event_path(u, epath) :
+			     (size_t)snprintf(epath, sizeof(epath), "%s",
+					      u->autobind ? "@" : u->path);
+	r = call_admit_channel(c, epath, elen);
+	if (r < 0)
+		return call_result(c, r);
 	if (u->autobind) {
 		/* an unnamed channel: nothing enters the path space */
 		struct sockaddr_un got;
@@ -197,7 +206,6 @@ static void bind_unix(struct call *c, int sock, const struct uaddr *u)
 	if (u->abstract) {
 		/* abstract names live in the socket's network namespace and
 		 * carry no permissions: bind the copy we checked */
-		elen = uaddr_event_path(u, epath);
 		if (!uaddr_policy_name(u, pname, sizeof(pname))) {
 			v = (struct verdict){.kind = EV_ATTACH,
 					     .rule = SP_PATH_NO_RULE};

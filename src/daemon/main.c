@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/strnum.h"
 #include "ctl/client.h"
 #include "daemon.h"
 #include "daemon_main.h"
@@ -20,11 +21,15 @@ static void usage(FILE *out)
 {
 	/* clang-format off */
 	fprintf(out,
-"Usage: secpold [-fv] [-i policy]\n"
+"Usage: secpold [-Dfv] [-C channels] [-i policy]\n"
 "The secpol policy authority: supervises typed processes, decides their\n"
 "path-space and channel operations, observes capability checks, and\n"
 "streams events to secpolmonitor.\n"
 "\n"
+"  -C channels    room for this many channels (bound unix sockets of\n"
+"                 typed processes; default 262144)\n"
+"  -D             develop mode: every type learns, nothing is refused,\n"
+"                 on -T may name a type the policy lacks\n"
 "  -f             stay in the foreground, log to standard error\n"
 "  -i policy      the binary policy to start with\n"
 "  -v             log more (debug)\n"
@@ -91,8 +96,21 @@ int main(int argc, char **argv)
 	log_init(argv[0]);
 	/* getopt's own messages then name the program as ours do */
 	argv[0] = (char *)log_prog();
-	while ((c = getopt_long(argc, argv, "fi:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:Dfi:vh", longopts, NULL)) != -1) {
+		uint64_t v;
+
 		switch (c) {
+		case 'C':
+			if (strnum_u64(optarg, 10, 64, 1u << 24, &v) < 0) {
+				log_err("-C: a number of channels from 64 to %u, not '%s'",
+					1u << 24, optarg);
+				return 2;
+			}
+			o.channels_max = (unsigned)v;
+			break;
+		case 'D':
+			o.develop = true;
+			break;
 		case 'f':
 			foreground = true;
 			break;

@@ -37,7 +37,10 @@ enum ev_reason {
 	EV_R_BAD_OP = 3,
 	EV_R_RACE = 4,        /* the address changed after it was checked */
 	EV_R_UNSUPPORTED = 5, /* the operation cannot be supervised */
+	EV_R_FULL = 6,        /* the channel table (or the type's or the
+				 process's share of it) is full */
 };
+#define EV_R_LAST EV_R_FULL
 
 /* event flags */
 enum {

@@ -119,6 +119,8 @@ static const char *reason_str(uint8_t r)
 		return "address changed after the check";
 	case EV_R_UNSUPPORTED:
 		return "cannot be supervised";
+	case EV_R_FULL:
+		return "the channel table is full";
 	}
 	return "?";
 }

@@ -123,7 +123,7 @@ int ev_decode(const void *buf, size_t len, struct sp_event *e)
 	    w.reserved2 ||
 	    w.name_len > EV_NAME_MAX || w.path_len > EV_PATH_MAX ||
 	    w.comm_len > EV_COMM_MAX || w.result > EV_DENIED ||
-	    w.reason > EV_R_UNSUPPORTED ||
+	    w.reason > EV_R_LAST ||
 	    len != sizeof(w) + w.name_len + w.path_len + w.comm_len)
 		return -EINVAL;
 	memset(e, 0, offsetof(struct sp_event, name));

@@ -23,6 +23,10 @@
  *                                   NAMEFILE, then receives until STOPFILE
  *                                   exists; prints "got=K"
  *   attack send-abstract NAME       send one datagram to @NAME
+ *   attack autobind-many N WAITFILE bind N sockets by autobind (address
+ *                                   length 2), print "bound=K error=E"
+ *                                   (E: the first errno, or none), then
+ *                                   hold them until WAITFILE exists
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -198,6 +202,31 @@ static int send_abstract(const char *name)
 					 1 + n)) == 1 ? 0 : -1);
 }
 
+static int autobind_many(long n, const char *waitfile)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	long bound = 0;
+	int err = 0;
+
+	for (long i = 0; i < n; i++) {
+		int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+		if (s < 0 || bind(s, (struct sockaddr *)&sun,
+				  sizeof(sa_family_t)) < 0) {
+			if (!err)
+				err = errno;
+			continue;
+		}
+		bound++;
+	}
+	printf("bound=%ld error=%s\n", bound,
+	       err ? (strerrorname_np(err) ? strerrorname_np(err) : "E?") :
+		     "none");
+	while (access(waitfile, F_OK) < 0)
+		usleep(20000);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *op = argc > 1 ? argv[1] : "";
@@ -211,6 +240,8 @@ int main(int argc, char **argv)
 		return passcred_sender(argv[2], argv[3], argv[4]);
 	if (argc == 3 && !strcmp(op, "send-abstract"))
 		return send_abstract(argv[2]);
+	if (argc == 4 && !strcmp(op, "autobind-many"))
+		return autobind_many(num(argv[2]), argv[3]);
 	fprintf(stderr, "usage: see tests/helpers/attack.c\n");
 	return 2;
 }

@@ -597,6 +597,46 @@ static void test_many(void **state)
 	assert_int_equal(count_fds(), fds);
 }
 
+/* Capacity: a full table, and a type's and a process's share of it. */
+static void test_capacity(void **state)
+{
+	struct chantab *t = chantab_new();
+	struct chan_info ci = {.type = 1, .owner = 100, .owner_start = 7};
+	char name[32];
+	uint32_t i;
+
+	(void)state;
+	assert_non_null(t);
+	chantab_set_capacity(t, 16, 3); /* 4 per type, 3 per process */
+	for (i = 0; i < 3; i++) {
+		size_t len = (size_t)snprintf(name, sizeof(name), "p%u", i);
+
+		assert_int_equal(chantab_admit(t, 1, 100, 7), 0);
+		assert_int_equal(chantab_add_abstract(t, 1, name, len, &ci), 0);
+	}
+	/* the process's share */
+	assert_int_equal(chantab_admit(t, 1, 100, 7), -EDQUOT);
+	/* the same pid started later is another process */
+	assert_int_equal(chantab_admit(t, 1, 100, 7 + 20000000000ull), 0);
+	ci.owner = 101;
+	assert_int_equal(chantab_add_path(t, 1, 1, &ci), 0);
+	/* the type's share: 4 */
+	assert_int_equal(chantab_admit(t, 1, 102, 7), -EDQUOT);
+	assert_int_equal(chantab_admit(t, 2, 102, 7), 0);
+	/* replacing an entry moves its count */
+	ci.type = 2;
+	assert_int_equal(chantab_add_path(t, 1, 1, &ci), 0);
+	assert_int_equal(chantab_admit(t, 1, 102, 7), 0);
+	/* the whole table */
+	for (i = 0; chantab_size(t) < 16; i++) {
+		ci.type = 10 + i;
+		ci.owner = 200 + (pid_t)i;
+		assert_int_equal(chantab_add_path(t, 2, i, &ci), 0);
+	}
+	assert_int_equal(chantab_admit(t, 99, 999, 7), -ENOSPC);
+	chantab_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,6 +648,7 @@ int main(void)
 	    cmocka_unit_test(test_unknown_netns_fails_closed),
 	    cmocka_unit_test(test_gc),
 	    cmocka_unit_test(test_many),
+	    cmocka_unit_test(test_capacity),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
