@@ -147,6 +147,7 @@ void decide_capset(struct call *c);
 void decide_umask(struct call *c);
 void decide_fs_change(struct call *c); /* decide_proc.c */
 void decide_namespace(struct call *c);
+void decide_signal_owner(struct call *c);
 void decide_io_uring(struct call *c);
 void decide_userfaultfd(struct call *c);
 void decide_mount_api(struct call *c);

@@ -307,6 +307,10 @@ static void do_assign(struct daemon *d, struct client *cl, struct ctl_msg *m)
 				  "no policy is loaded: push one with 'secpol -p'");
 	if (sp_policy_type_lookup(d->policy, name, &type) < 0)
 		return unknown_type(d, cl, m, name);
+	if (a.uid == SECPOLD_UID)
+		return (void)fail(cl, m, -EPERM,
+				  "uid %u is secpold's own: no typed process may run as it",
+				  SECPOLD_UID);
 
 	/* the target: the caller itself, or its child */
 	if (procfs_task_ids((pid_t)a.pid, &tgid, &ppid, &start) < 0 ||

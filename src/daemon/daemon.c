@@ -542,6 +542,13 @@ int daemon_init(struct daemon *d, const struct daemon_opts *o, char *err,
 		return -EEXIST;
 	}
 	d->owner = true;
+	/* out of reach of typed root processes' signals (daemon.h) */
+	if (setresuid(SECPOLD_UID, 0, SECPOLD_UID) < 0) {
+		r = -errno;
+		snprintf(err, errlen, "cannot take uid %u for secpold: %s",
+			 SECPOLD_UID, strerror(-r));
+		return r;
+	}
 	d->unpriv_port_start = unprivileged_port_start();
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	d->bus = bus_new();

@@ -78,6 +78,15 @@ struct listener {
 
 struct policy_ref;
 
+/*
+ * secpold's real and saved user ID (its effective one stays 0): the kernel
+ * lets a process signal another whose real or saved uid matches its own,
+ * so a typed root process without CAP_KILL could otherwise stop or kill
+ * secpold, and with it every typed process.  No typed process may take
+ * this uid.
+ */
+#define SECPOLD_UID 2147483646u
+
 struct daemon {
 	char rundir[128]; /* at most 80 bytes: socket paths must fit */
 	char ctl_path[PATH_MAX];

@@ -42,6 +42,18 @@ void decide_setid(struct call *c)
 		want = (uint32_t)c->req->data.args[i];
 		if (want == (uint32_t)-1)
 			continue;
+		/* secpold's own: signals would reach it (daemon.h) */
+		if (!sc->gid && want == SECPOLD_UID) {
+			log_warn("refused process %d (type %u) taking secpold's uid %u",
+				 c->pid, c->type, want);
+			if (sc->fs) {
+				c->resp->flags = 0;
+				c->resp->error = 0;
+				c->resp->val = cur[3];
+				return;
+			}
+			return call_errno(c, EPERM);
+		}
 		/* changing to an id the process already has needs no
 		 * ability, as in the kernel */
 		for (k = 0; k < 4; k++)

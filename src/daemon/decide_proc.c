@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 #include <sched.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "call.h"
 #include "common/log.h"
@@ -52,6 +53,48 @@ void decide_namespace(struct call *c)
 	if (!user)
 		return call_continue(c);
 	side_door(c, CAP_SYS_ADMIN, EPERM);
+}
+
+/* Is pid secpold, one of its threads, or (negative) its process group? */
+static bool is_secpold(pid_t who)
+{
+	pid_t tgid, ppid, me = getpid();
+	uint64_t start;
+
+	if (who == 0)
+		return false;
+	if (who < 0)
+		return -who == getpgid(0) || -who == me;
+	return who == me || (procfs_task_ids(who, &tgid, &ppid, &start) == 0 &&
+			     tgid == me);
+}
+
+/*
+ * The owner of a descriptor's I/O signals (fcntl F_SETOWN, F_SETOWN_EX,
+ * ioctl FIOSETOWN, SIOCSPGRP).  A process with euid 0 may make anyone the
+ * owner and have any signal sent to it (F_SETSIG), without CAP_KILL: a
+ * typed root process could stop secpold, and with it every typed process.
+ * F_SETOWN's owner is a register, checked; the others keep it in memory,
+ * where another thread could change it after our check: refused unless
+ * the type may signal anyone anyway (kill).
+ */
+void decide_signal_owner(struct call *c)
+{
+	bool in_register = c->sc->nr == __NR_fcntl && c->req->data.args[1] == 8;
+
+	if (in_register) {
+		if (!is_secpold((pid_t)(int)c->req->data.args[2]))
+			return call_continue(c);
+		log_warn("refused process %d (type %u) making secpold the owner of a descriptor's signals",
+			 c->pid, c->type);
+		return call_errno(c, EPERM);
+	}
+	if (sp_policy_has(c->policy, c->type, c->dom, CAP_KILL))
+		return call_continue(c);
+	log_info("refused %s of %d: a signal owner in memory cannot be checked (the type lacks kill)",
+		 c->sc->nr == __NR_fcntl ? "fcntl F_SETOWN_EX" : "ioctl FIOSETOWN/SIOCSPGRP",
+		 c->pid);
+	call_errno(c, EPERM);
 }
 
 void decide_io_uring(struct call *c)

@@ -65,6 +65,13 @@ static const struct sc_call table[] = {
 	{"setns", __NR_setns, SC_NAMESPACE,
 	 IF(BIT(1, CLONE_NEWUSER), {.arg = 1, .op = SCO_EQ, .a = 0},
 	    BOOK(1, CLONE_NEWNS))},
+	/* signals of a descriptor's I/O: secpold must not be their owner */
+	{"fcntl", __NR_fcntl, SC_SIGNAL_OWNER,
+	 IF({.arg = 1, .op = SCO_EQ, .a = 8 /* F_SETOWN */},
+	    {.arg = 1, .op = SCO_EQ, .a = 15 /* F_SETOWN_EX */})},
+	{"ioctl", __NR_ioctl, SC_SIGNAL_OWNER,
+	 IF({.arg = 1, .op = SCO_EQ, .a = 0x8901 /* FIOSETOWN */},
+	    {.arg = 1, .op = SCO_EQ, .a = 0x8902 /* SIOCSPGRP */})},
 	/* side doors: io_uring and the new mount API bypass supervision
 	 * (a ring can be received from another process, hence enter and
 	 * register too); userfaultfd could make secpold wait while it reads

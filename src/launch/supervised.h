@@ -34,6 +34,9 @@ enum sc_kind {
 	SC_NAMESPACE,  /* unshare, clone, setns: a user namespace made or
 			  joined needs sys_admin; a new mount namespace or
 			  file-system context changes the process's root */
+	SC_SIGNAL_OWNER, /* fcntl F_SETOWN(_EX), ioctl FIOSETOWN/SIOCSPGRP:
+			    who gets the descriptor's I/O signals (an
+			    owner with euid 0 may signal anyone) */
 	SC_IO_URING,   /* io_uring_*: a side door (io_uring) */
 	SC_USERFAULTFD,
 	SC_MOUNT_API,  /* fsopen & co.: a side door (mount_api) */

@@ -71,6 +71,30 @@ attack() {
 	serve_stop open >/dev/null
 }
 
+@test "finding 8: a typed root process cannot signal secpold (kill, SIGSTOP, an I/O signal owner)" {
+	local spd
+	spd=$(spd_pid)
+	for sig in 19 9 15; do
+		attack atk_t signal "$spd" $sig
+		[ "$output" == EPERM ] || die "kill($spd, $sig) from atk_t: $output"
+	done
+	attack atk_t signal "-$spd" 9
+	[ "$output" == EPERM ] || die "kill(-$spd, 9) from atk_t: $output"
+	attack atk_t setown "$spd"
+	[ "$output" == EPERM ] || die "F_SETOWN to secpold: $output"
+	attack atk_t setown "-$spd"
+	[ "$output" == EPERM ] || die "F_SETOWN to secpold's group: $output"
+	attack atk_t setown-ex "$spd"
+	[ "$output" == EPERM ] || die "F_SETOWN_EX without kill: $output"
+	# an owner that is not secpold is the kernel's business
+	attack atk_t setown "$$"
+	[ "$output" == ok ] || die "F_SETOWN to another process: $output"
+	# secpold is still there, and deciding
+	pid_alive "$spd" || die "secpold is gone"
+	sp_expect ok atk_t bind "$SCRATCH/atk/alive"
+	grep -q "State:.*S\|State:.*R" "/proc/$spd/status" || die "secpold is stopped"
+}
+
 @test "secpold stops cleanly on SIGTERM and leaves nothing behind" {
 	monitors_stop_all
 	spt_final_check

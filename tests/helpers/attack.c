@@ -27,12 +27,18 @@
  *                                   length 2), print "bound=K error=E"
  *                                   (E: the first errno, or none), then
  *                                   hold them until WAITFILE exists
+ *   attack signal PID SIG           kill(PID, SIG)
+ *   attack setown PID               make PID the owner of a pipe's I/O
+ *                                   signals: fcntl F_SETOWN
+ *   attack setown-ex PID            the same with F_SETOWN_EX
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/vm_sockets.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -227,6 +233,18 @@ static int autobind_many(long n, const char *waitfile)
 	return 0;
 }
 
+static int setown(long pid, bool ex)
+{
+	struct f_owner_ex o = {.type = F_OWNER_PID, .pid = (pid_t)pid};
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return report(-1);
+	if (ex)
+		return report(fcntl(p[0], F_SETOWN_EX, &o));
+	return report(fcntl(p[0], F_SETOWN, (int)pid));
+}
+
 int main(int argc, char **argv)
 {
 	const char *op = argc > 1 ? argv[1] : "";
@@ -242,6 +260,12 @@ int main(int argc, char **argv)
 		return send_abstract(argv[2]);
 	if (argc == 4 && !strcmp(op, "autobind-many"))
 		return autobind_many(num(argv[2]), argv[3]);
+	if (argc == 4 && !strcmp(op, "signal"))
+		return report(kill((pid_t)num(argv[2]), (int)num(argv[3])));
+	if (argc == 3 && !strcmp(op, "setown"))
+		return setown(num(argv[2]), false);
+	if (argc == 3 && !strcmp(op, "setown-ex"))
+		return setown(num(argv[2]), true);
 	fprintf(stderr, "usage: see tests/helpers/attack.c\n");
 	return 2;
 }
