@@ -95,6 +95,22 @@ attack() {
 	grep -q "State:.*S\|State:.*R" "/proc/$spd/status" || die "secpold is stopped"
 }
 
+@test "finding 9: a caller that stalls secpold's read of its memory (userfaultfd) holds only itself" {
+	"$ON" -T atk_t "$ATTACK" uffd-connect 8 >"$SCRATCH/uffd.out" 2>&1 &
+	local pid=$!
+	sleep 1
+	# other process trees are decided while it is stalled (had they
+	# waited for it, it would be gone by the time they are done)
+	sp_expect ok victim_t bind "$SCRATCH/victim/during"
+	sp_expect ok atk_t bind "$SCRATCH/atk/during"
+	pid_alive "$pid" || die "the stalled caller ended first: $(cat "$SCRATCH/uffd.out")"
+	grep -q "^served" "$SCRATCH/uffd.out" && die "served already"
+	wait "$pid" || true
+	# served: its own call went on (a zero address: the kernel's EINVAL)
+	expect_eq "the stalled call" "$(cat "$SCRATCH/uffd.out")" "served
+EINVAL"
+}
+
 @test "secpold stops cleanly on SIGTERM and leaves nothing behind" {
 	monitors_stop_all
 	spt_final_check

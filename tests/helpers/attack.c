@@ -31,6 +31,12 @@
  *   attack setown PID               make PID the owner of a pipe's I/O
  *                                   signals: fcntl F_SETOWN
  *   attack setown-ex PID            the same with F_SETOWN_EX
+ *   attack uffd-connect SECONDS     connect(2) with its address on a page
+ *                                   registered with userfaultfd (from
+ *                                   /dev/userfaultfd): secpold's read of it
+ *                                   waits until the page is served, after
+ *                                   SECONDS; prints "served" before and the
+ *                                   connect's result after
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +50,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/userfaultfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -245,6 +254,42 @@ static int setown(long pid, bool ex)
 	return report(fcntl(p[0], F_SETOWN, (int)pid));
 }
 
+static int uffd_connect(long secs)
+{
+	struct uffdio_api api = {.api = UFFD_API};
+	struct uffdio_register reg = {.mode = UFFDIO_REGISTER_MODE_MISSING};
+	struct uffdio_zeropage zp = {0};
+	long page = sysconf(_SC_PAGESIZE);
+	int dev = open("/dev/userfaultfd", O_RDWR | O_CLOEXEC), uffd, s;
+	char *p;
+
+	if (dev < 0)
+		return report(-1);
+	uffd = ioctl(dev, USERFAULTFD_IOC_NEW, O_CLOEXEC);
+	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api) < 0)
+		return report(-1);
+	p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return report(-1);
+	reg.range.start = (unsigned long)p;
+	reg.range.len = (unsigned long)page;
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg) < 0)
+		return report(-1);
+	if (fork() == 0) {
+		/* the server of the page: later */
+		sleep((unsigned)secs);
+		zp.range = reg.range;
+		puts("served");
+		ioctl(uffd, UFFDIO_ZEROPAGE, &zp);
+		_exit(0);
+	}
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* the address is on the page nobody has served yet */
+	return report(connect(s, (struct sockaddr *)p,
+			      sizeof(struct sockaddr_un)));
+}
+
 int main(int argc, char **argv)
 {
 	const char *op = argc > 1 ? argv[1] : "";
@@ -266,6 +311,8 @@ int main(int argc, char **argv)
 		return setown(num(argv[2]), false);
 	if (argc == 3 && !strcmp(op, "setown-ex"))
 		return setown(num(argv[2]), true);
+	if (argc == 3 && !strcmp(op, "uffd-connect"))
+		return uffd_connect(num(argv[2]));
 	fprintf(stderr, "usage: see tests/helpers/attack.c\n");
 	return 2;
 }
