@@ -17,6 +17,7 @@
 
 #include <linux/seccomp.h>
 #include <stdbool.h>
+#include <limits.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -130,6 +131,26 @@ void call_close_later(struct call *c, int fd);
  * already) once the caller has its answer; sock must be closed later. */
 void call_channel_later(struct call *c, int sock, dev_t dev, ino_t ino,
 			const struct chan_info *ci);
+
+/* ---- shared by decide_channel.c and decide_send.c ---- */
+struct uaddr;
+struct channel_target {
+	int fd;               /* a path's socket file (O_PATH), or -1 */
+	char canon[PATH_MAX]; /* its canonical path */
+};
+/* Whether the caller may reach the channel at address u from sock (a
+ * socket in the network namespace of an abstract name): 0, or -errno to
+ * refuse (channel_connect reported).  out->fd is closed after the call. */
+int channel_judge(struct call *c, int sock, const struct uaddr *u,
+		  struct channel_target *out);
+/* Names (and records) the caller's unix socket if a send would make the
+ * kernel name it: 0, or -ENOBUFS (the channel table is full). */
+int label_autobound(struct call *c, int sock);
+/* Does the caller's type hold setuid or setgid with a subrange?  Then a
+ * sendmsg could forge credentials (SCM_CREDENTIALS) outside it: secpold
+ * sends for it (decide_send.c). */
+bool send_needs_proxy(struct call *c, int sock);
+void decide_send_proxy(struct call *c, int sock, bool mmsg);
 
 /* ---- the decisions (decide_*.c), one per kind of call ---- */
 void decide_bind(struct call *c);     /* decide_path.c */

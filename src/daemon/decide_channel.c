@@ -61,6 +61,57 @@ static void clear_ticket(struct call *c)
 	taskcache_set_ticket(c->d->tasks, c->tid, c->gen, c->pid, false);
 }
 
+int channel_judge(struct call *c, int sock, const struct uaddr *u,
+		  struct channel_target *out)
+{
+	struct chan_info ci;
+	bool found = false;
+	int r;
+
+	out->fd = -1;
+	out->canon[0] = '\0';
+	if (u->autobind)
+		return -EINVAL;
+	if (u->abstract) {
+		daemon_lock(c->d);
+		found = chantab_lookup_abstract(c->d->chans, c->tid,
+						sock_netns(sock), u->path,
+						u->path_len, &ci) == 0;
+		daemon_unlock(c->d);
+	} else {
+		struct pathres_from from, *f = &from;
+		struct tc_ref *root = NULL;
+		struct stat st;
+
+		r = call_from_open(c, AT_FDCWD, u->path, f, &root);
+		if (r == 0) {
+			r = pathres_full_from(f, u->path, &out->fd, out->canon,
+					      sizeof(out->canon));
+			call_from_close(c, f, root);
+		}
+		if (r < 0)
+			return r;
+		call_close_later(c, out->fd);
+		/* what the kernel says of a non-socket; continuing would let
+		 * it look again, at whatever is there by then */
+		if (fstat(out->fd, &st) < 0 || !S_ISSOCK(st.st_mode))
+			return -ECONNREFUSED;
+		daemon_lock(c->d);
+		found = chantab_lookup_path(c->d->chans, c->tid, st.st_dev,
+					    st.st_ino, &ci) == 0;
+		daemon_unlock(c->d);
+	}
+	/* Untyped channels are free; a process's own channels too.  Other
+	 * typed channels need channel_connect for their type. */
+	if (found && ci.type != 0 &&
+	    !(ci.owner == c->pid &&
+	      procinfo_start_key(ci.owner_start) ==
+		      procinfo_start_key(c->start_ns)) &&
+	    !call_need_value(c, AB_CHANNEL_CONNECT, ci.type))
+		return -EPERM;
+	return 0;
+}
+
 /*
  * Decides a connection to address u (from sock, or -1 when the socket
  * does not matter: a path names the same socket from any) and, if
@@ -71,65 +122,26 @@ static int channel_decision(struct call *c, int sock, const struct uaddr *u,
 			    uint32_t uses)
 {
 	struct spb_ticket t = {.len = u->len, .uses = uses};
-	char canon[PATH_MAX];
-	struct chan_info ci;
-	bool found = false;
-	int r;
+	struct channel_target target;
+	int r = channel_judge(c, sock, u, &target);
 
-	if (u->autobind)
-		return -EINVAL;
+	if (r < 0)
+		return r;
+	/* Without the kernel's unix hooks nothing would hold the process
+	 * to the address we checked: fail closed (secpold warned at start). */
+	if (!collector_caps(c->d->col)->unix_hooks)
+		return -EACCES;
 	if (u->abstract) {
-		daemon_lock(c->d);
-		found = chantab_lookup_abstract(c->d->chans, c->tid,
-						sock_netns(sock), u->path,
-						u->path_len, &ci) == 0;
-		daemon_unlock(c->d);
 		/* the name lives in the socket's network namespace: the
 		 * ticket holds this very socket */
 		if (getsockopt(sock, SOL_SOCKET, SO_COOKIE, &t.cookie,
 			       &(socklen_t){sizeof(t.cookie)}) < 0)
 			return -errno;
-	} else {
-		int fd = -1;
-		struct pathres_from from, *f = &from;
-		struct tc_ref *root = NULL;
-		struct stat st;
-
-		r = call_from_open(c, AT_FDCWD, u->path, f, &root);
-		if (r == 0) {
-			r = pathres_full_from(f, u->path, &fd, canon,
-					      sizeof(canon));
-			call_from_close(c, f, root);
-		}
-		if (r < 0)
-			return r;
-		call_close_later(c, fd);
-		/* what the kernel says of a non-socket; continuing would let
-		 * it look again, at whatever is there by then */
-		if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode))
-			return -ECONNREFUSED;
-		daemon_lock(c->d);
-		found = chantab_lookup_path(c->d->chans, c->tid, st.st_dev,
-					    st.st_ino, &ci) == 0;
-		daemon_unlock(c->d);
+	} else if (strlen(target.canon) < sizeof(t.new_path)) {
 		/* the kernel resolves the canonical path we checked */
-		if (strlen(canon) < sizeof(t.new_path)) {
-			t.new_len = (uint32_t)strlen(canon);
-			memcpy(t.new_path, canon, t.new_len);
-		}
+		t.new_len = (uint32_t)strlen(target.canon);
+		memcpy(t.new_path, target.canon, t.new_len);
 	}
-	/* Untyped channels are free; a process's own channels too.  Other
-	 * typed channels need channel_connect for their type. */
-	if (found && ci.type != 0 &&
-	    !(ci.owner == c->pid &&
-	      procinfo_start_key(ci.owner_start) ==
-		      procinfo_start_key(c->start_ns)) &&
-	    !call_need_value(c, AB_CHANNEL_CONNECT, ci.type))
-		return -EPERM;
-	/* Without the kernel's unix hooks nothing would hold the process
-	 * to the address we checked: fail closed (secpold warned at start). */
-	if (!collector_caps(c->d->col)->unix_hooks)
-		return -EACCES;
 	memcpy(t.addr, &u->sun, u->len);
 	/* (no check that the call is still pending: a caller gone meanwhile
 	 * takes its ticket with it, sched_process_exit deletes it) */
@@ -180,7 +192,7 @@ static bool autobind_name(const struct sockaddr_un *a, socklen_t len)
  * the kernel gave it behind our back (a send without an address, which
  * is not supervised) the first time it sees the socket.
  */
-static int label_autobound(struct call *c, int sock)
+int label_autobound(struct call *c, int sock)
 {
 	struct chan_info ci = {.type = c->type, .owner = c->pid,
 			       .owner_start = c->start_ns};
@@ -314,6 +326,8 @@ void decide_sendmsg(struct call *c)
 	if (sock < 0)
 		return call_result(c, sock);
 	call_close_later(c, sock);
+	if (send_needs_proxy(c, sock))
+		return decide_send_proxy(c, sock, false);
 	if (!addressed_send_matters(sock))
 		return pass(c);
 	r = procmem_read(c->tid, c->req->data.args[1], &mh, sizeof(mh));
@@ -345,6 +359,8 @@ void decide_sendmmsg(struct call *c)
 	if (sock < 0)
 		return call_result(c, sock);
 	call_close_later(c, sock);
+	if (send_needs_proxy(c, sock))
+		return decide_send_proxy(c, sock, true);
 	if (!addressed_send_matters(sock))
 		return pass(c);
 	if (vlen > 1024) /* the kernel's UIO_MAXIOV cap */

@@ -111,6 +111,41 @@ attack() {
 EINVAL"
 }
 
+@test "finding 5: SCM_CREDENTIALS are held to the setuid and setgid subranges" {
+	local out=$SCRATCH/creds.out
+	rm -f "$SCRATCH/creds.ready" "$SCRATCH/creds.sock"
+	"$ATTACK" creds-serve "$SCRATCH/creds.sock" "$SCRATCH/creds.ready" 4 >"$out" 2>&1 &
+	local srv=$!
+	wait_until 20 test -e "$SCRATCH/creds.ready" || die "no server"
+	echo secret >"$SCRATCH/passed.txt"
+	# uid 1000 under creds_t (setuid:1000-1001 as non-root: CAP_SETUID)
+	cr() { run --separate-stderr "$ON" -u 1000:1000 -T creds_t "$ATTACK" send-creds "$SCRATCH/creds.sock" "$@"; }
+	cr 0 0
+	[ "$output" == EPERM ] || die "claiming uid 0: $output"
+	cr 1000 0
+	[ "$output" == EPERM ] || die "claiming gid 0: $output"
+	cr 4242 1000
+	[ "$output" == EPERM ] || die "claiming uid 4242: $output"
+	cr 1000 1000
+	[ "$output" == ok ] || die "its own: $output"
+	cr 1001 1001
+	[ "$output" == ok ] || die "within the subranges: $output"
+	cr - - "$SCRATCH/passed.txt"
+	[ "$output" == ok ] || die "no credentials, a descriptor: $output"
+	cr - -
+	[ "$output" == ok ] || die "no credentials: $output"
+	wait "$srv"
+	# what the peer saw: exactly what was allowed, the sender's own
+	# credentials when it named none, and the descriptor it passed
+	local pidre='pid=[1-9][0-9]*'
+	expect_match "the peer's view" "$(sed -n 1p "$out")" "^uid=1000 gid=1000 $pidre fd=-$"
+	expect_match "the peer's view" "$(sed -n 2p "$out")" "^uid=1001 gid=1001 $pidre fd=-$"
+	expect_match "the peer's view" "$(sed -n 3p "$out")" "^uid=1000 gid=1000 $pidre fd=$SCRATCH/passed.txt$"
+	expect_match "the peer's view" "$(sed -n 4p "$out")" "^uid=1000 gid=1000 $pidre fd=-$"
+	grep -q "pid=$(spd_pid) " "$out" && die "the peer saw secpold as the sender"
+	true
+}
+
 @test "secpold stops cleanly on SIGTERM and leaves nothing behind" {
 	monitors_stop_all
 	spt_final_check

@@ -37,6 +37,15 @@
  *                                   waits until the page is served, after
  *                                   SECONDS; prints "served" before and the
  *                                   connect's result after
+ *   attack creds-serve PATH READY N a datagram socket at PATH that asks for
+ *                                   credentials (SO_PASSCRED); prints for
+ *                                   each of N messages "uid=U gid=G pid=P
+ *                                   fd=LINK" (LINK: where a descriptor
+ *                                   passed with it points, or -)
+ *   attack send-creds PATH UID GID [FILE]
+ *                                   sendmsg to PATH claiming UID and GID
+ *                                   (SCM_CREDENTIALS; "-" for none), passing
+ *                                   FILE opened (SCM_RIGHTS) if given
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -290,6 +299,92 @@ static int uffd_connect(long secs)
 			      sizeof(struct sockaddr_un)));
 }
 
+static int creds_serve(const char *path, const char *ready, long n)
+{
+	struct sockaddr_un sun;
+	socklen_t len = unix_addr(path, &sun);
+	int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), one = 1;
+	FILE *f;
+
+	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
+	    bind(s, (struct sockaddr *)&sun, len) < 0)
+		return report(-1);
+	f = fopen(ready, "we");
+	if (f)
+		fclose(f);
+	for (long i = 0; i < n; i++) {
+		char buf[64], cbuf[CMSG_SPACE(sizeof(struct ucred)) +
+				   CMSG_SPACE(sizeof(int))];
+		struct iovec iov = {buf, sizeof(buf)};
+		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = cbuf,
+				    .msg_controllen = sizeof(cbuf)};
+		struct ucred cr = {0};
+		char link[256] = "-";
+
+		if (recvmsg(s, &mh, 0) < 0)
+			return report(-1);
+		for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm;
+		     cm = CMSG_NXTHDR(&mh, cm)) {
+			if (cm->cmsg_type == SCM_CREDENTIALS)
+				memcpy(&cr, CMSG_DATA(cm), sizeof(cr));
+			if (cm->cmsg_type == SCM_RIGHTS) {
+				int fd;
+				char p[64];
+				ssize_t k;
+
+				memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+				snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+				k = readlink(p, link, sizeof(link) - 1);
+				link[k > 0 ? k : 0] = '\0';
+			}
+		}
+		printf("uid=%u gid=%u pid=%d fd=%s\n", cr.uid, cr.gid, cr.pid,
+		       link);
+	}
+	return 0;
+}
+
+static int send_creds(const char *path, const char *uid, const char *gid,
+		      const char *file)
+{
+	struct sockaddr_un sun;
+	socklen_t len = unix_addr(path, &sun);
+	char cbuf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int))] = {0};
+	struct iovec iov = {"c", 1};
+	struct msghdr mh = {.msg_name = &sun, .msg_namelen = len,
+			    .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = cbuf};
+	struct cmsghdr *cm = (struct cmsghdr *)cbuf;
+	int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (strcmp(uid, "-")) {
+		struct ucred cr = {.pid = getpid(), .uid = (uid_t)num(uid),
+				   .gid = (gid_t)num(gid)};
+
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_CREDENTIALS;
+		cm->cmsg_len = CMSG_LEN(sizeof(cr));
+		memcpy(CMSG_DATA(cm), &cr, sizeof(cr));
+		mh.msg_controllen += CMSG_SPACE(sizeof(cr));
+		cm = (struct cmsghdr *)(cbuf + mh.msg_controllen);
+	}
+	if (file) {
+		int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			return report(-1);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+		mh.msg_controllen += CMSG_SPACE(sizeof(int));
+	}
+	if (!mh.msg_controllen)
+		mh.msg_control = NULL;
+	return report(sendmsg(s, &mh, 0) == 1 ? 0 : -1);
+}
+
 int main(int argc, char **argv)
 {
 	const char *op = argc > 1 ? argv[1] : "";
@@ -313,6 +408,11 @@ int main(int argc, char **argv)
 		return setown(num(argv[2]), true);
 	if (argc == 3 && !strcmp(op, "uffd-connect"))
 		return uffd_connect(num(argv[2]));
+	if (argc == 5 && !strcmp(op, "creds-serve"))
+		return creds_serve(argv[2], argv[3], num(argv[4]));
+	if ((argc == 5 || argc == 6) && !strcmp(op, "send-creds"))
+		return send_creds(argv[2], argv[3], argv[4],
+				  argc == 6 ? argv[5] : NULL);
 	fprintf(stderr, "usage: see tests/helpers/attack.c\n");
 	return 2;
 }

@@ -6,3 +6,5 @@ allow_attach atk_t @S@/atk/...;
 allow atk_t self:ability net_bind_service:443;
 allow_attach victim_t @S@/victim/...;
 allow port_t self:ability net_bind_service;
+type creds_t;     # 4: setuid and setgid with subranges, as non-root too
+allow creds_t self:ability { nonroot setuid:1000-1001 setgid:1000-1001 };
