@@ -197,20 +197,21 @@ int call_take_fd(struct call *c, int fd)
 	return r;
 }
 
-int call_from_open(struct call *c, int dirfd, const char *path,
+int call_from_open(struct call *c, int dirfd, const char **path,
 		   struct pathres_from *f, struct tc_ref **root)
 {
 	const struct pathres_root *r;
 	int ret;
 
 	f->fd = f->start = -1;
+	pathres_magic(c->pid, c->tid, &dirfd, path);
 	ret = taskcache_root(c->d->tasks, c->tid, c->pid, c->start_ns, &r,
 			     root);
 	if (ret < 0)
 		return ret;
 	ret = pathres_from_open_in(r, c->tid,
 				   dirfd == AT_FDCWD ? PATHRES_AT_FDCWD : dirfd,
-				   path, f);
+				   *path, f);
 	if (ret < 0) {
 		taskcache_put(c->d->tasks, *root);
 		*root = NULL;

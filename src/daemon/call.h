@@ -108,12 +108,14 @@ int call_admit_channel(struct call *c, const char *path, size_t len);
 int call_creds(struct call *c);
 /* A copy of the caller's descriptor fd.  -errno. */
 int call_take_fd(struct call *c, int fd);
-/* What resolving path for the caller starts from (pathres.h): its root
+/* What resolving *path for the caller starts from (pathres.h): its root
  * (kept between calls) and, for a relative path, its cwd or the directory
- * behind dirfd (AT_FDCWD for the cwd).  Close with call_from_close. */
+ * behind dirfd (AT_FDCWD for the cwd).  A path through /proc/self/fd/N is
+ * taken relative to descriptor N (*path then points at the rest).  Close
+ * with call_from_close. */
 struct pathres_from;
 struct tc_ref;
-int call_from_open(struct call *c, int dirfd, const char *path,
+int call_from_open(struct call *c, int dirfd, const char **path,
 		   struct pathres_from *f, struct tc_ref **root);
 void call_from_close(struct call *c, struct pathres_from *f,
 		     struct tc_ref *root);

@@ -81,11 +81,12 @@ int channel_judge(struct call *c, int sock, const struct uaddr *u,
 	} else {
 		struct pathres_from from, *f = &from;
 		struct tc_ref *root = NULL;
+		const char *path = u->path;
 		struct stat st;
 
-		r = call_from_open(c, AT_FDCWD, u->path, f, &root);
+		r = call_from_open(c, AT_FDCWD, &path, f, &root);
 		if (r == 0) {
-			r = pathres_full_from(f, u->path, &out->fd, out->canon,
+			r = pathres_full_from(f, path, &out->fd, out->canon,
 					      sizeof(out->canon));
 			call_from_close(c, f, root);
 		}

@@ -126,7 +126,7 @@ static int on_parent(struct call *c, int dirfd, const char *path,
 	pr->dirfd = -1;
 	r = call_creds(c);
 	if (r == 0)
-		r = call_from_open(c, dirfd, path, f, &root);
+		r = call_from_open(c, dirfd, &path, f, &root);
 	if (r < 0)
 		return r;
 	call_act_begin(c);
@@ -462,9 +462,22 @@ void decide_mknod(struct call *c)
 	char path[PATH_MAX];
 	int r;
 
-	/* a regular file is not a name in the path space */
-	if ((m.mode & S_IFMT) == 0 || S_ISREG(m.mode))
+	/* a regular file is not a name in the path space; what mknod
+	 * cannot make is the kernel's answer (EPERM for a directory) */
+	switch (m.mode & S_IFMT) {
+	case 0:
+	case S_IFREG:
 		return call_continue(c);
+	case S_IFDIR:
+		return call_errno(c, EPERM);
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFIFO:
+	case S_IFSOCK:
+		break;
+	default:
+		return call_errno(c, EINVAL);
+	}
 	r = call_read_str(c, c->req->data.args[at ? 1 : 0], path, PATH_MAX);
 	if (r < 0)
 		return call_result(c, r);

@@ -210,8 +210,19 @@ static void on_hook(struct daemon *d, const struct spb_ev_hook *r)
 		suppressed++;
 		return;
 	}
-	if (len > 2)
-		sb_escape(&sb, r->addr + 2, len - 2, 0);
+	if (len > 2 && r->addr[2] == '\0') {
+		/* abstract: "@" and every byte of the name */
+		sb_putc(&sb, '@');
+		sb_escape(&sb, r->addr + 3, len - 3, 0);
+	} else if (len > 2) {
+		/* a path ends at its NUL (the rest is padding) */
+		const void *nul = memchr(r->addr + 2, '\0', len - 2);
+
+		sb_escape(&sb, r->addr + 2,
+			  nul ? (size_t)((const uint8_t *)nul - (r->addr + 2)) :
+				len - 2,
+			  0);
+	}
 	log_warn("refused a unix %s of task %u (process %u, type %u) to '%s': %s",
 		 r->hook == SPB_HOOK_CONNECT ? "connect" : "send", r->h.tid,
 		 r->h.tgid, r->h.type, sb_str(&sb),

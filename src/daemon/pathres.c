@@ -59,6 +59,7 @@
 
 #include "common/util.h"
 #include "procfs.h"
+#include "common/strnum.h"
 
 /* openat2 answers EAGAIN when a concurrent rename or mount could have let
  * ".." escape; the man page says to retry.  Bounded, so a process that
@@ -259,7 +260,7 @@ static ssize_t canon_of(const struct pathres_from *r, int fd, char *buf)
 }
 
 /* The directory a relative path starts from, as an O_PATH descriptor. */
-static int start_open(pid_t pid, int dirfd)
+static int start_open(pid_t pid, int dirfd, bool itself)
 {
 	char rel[32];
 	int fd;
@@ -270,7 +271,9 @@ static int start_open(pid_t pid, int dirfd)
 		snprintf(rel, sizeof(rel), "fd/%d", dirfd);
 	else
 		return -EBADF;
-	fd = procfs_open(pid, rel, O_PATH | O_DIRECTORY);
+	/* itself: the object behind the descriptor, whatever it is (an
+	 * empty path after /proc/self/fd/N) */
+	fd = procfs_open(pid, rel, O_PATH | (itself ? 0 : O_DIRECTORY));
 	if (fd != -ESRCH)
 		return fd;
 	/* The root was there a moment ago: a missing cwd means the process
@@ -424,6 +427,38 @@ static int resolve_written(const struct pathres_from *f, const char *path,
 	return fd;
 }
 
+int pathres_magic(pid_t pid, pid_t tid, int *dirfd, const char **path)
+{
+	const char *p = *path, *end;
+	uint64_t v;
+	size_t n;
+
+	if (strncmp(p, "/proc/", 6) != 0)
+		return 0;
+	p += 6;
+	if (!strncmp(p, "self/fd/", 8)) {
+		p += 8;
+	} else if (!strncmp(p, "thread-self/fd/", 15)) {
+		p += 15;
+	} else {
+		end = strchrnul(p, '/');
+		if (strnum_u64n(p, (size_t)(end - p), 10, 1, INT32_MAX, &v) < 0 ||
+		    ((pid_t)v != pid && (pid_t)v != tid) ||
+		    strncmp(end, "/fd/", 4) != 0)
+			return 0;
+		p = end + 4;
+	}
+	end = strchrnul(p, '/');
+	n = (size_t)(end - p);
+	if (strnum_u64n(p, n, 10, 0, INT32_MAX, &v) < 0)
+		return 0;
+	*dirfd = (int)v;
+	while (*end == '/')
+		end++;
+	*path = end;
+	return 1;
+}
+
 /* The start directory of a relative path, and the root's path. */
 static int from_finish(pid_t pid, int dirfd, const char *path,
 		       struct pathres_from *f)
@@ -431,7 +466,7 @@ static int from_finish(pid_t pid, int dirfd, const char *path,
 	int r;
 
 	if (path[0] != '/') {
-		f->start = start_open(pid, dirfd);
+		f->start = start_open(pid, dirfd, path[0] == '\0');
 		if (f->start < 0) {
 			r = f->start;
 			pathres_from_close(f);
@@ -473,7 +508,7 @@ static int check_len(const char *path)
 
 	if (len == PATH_MAX)
 		return -ENAMETOOLONG;
-	return len == 0 ? -EINVAL : (int)len;
+	return len == 0 ? -ENOENT : (int)len; /* as the kernel, for "" */
 }
 
 /* The directory part of path ("." for a bare name) and its last component:
@@ -556,6 +591,14 @@ static int full_from(const struct pathres_from *f, const char *path,
 	ssize_t n;
 
 	*fdp = -1;
+	if (path[0] == '\0' && f->start >= 0) {
+		/* /proc/self/fd/N itself (pathres_magic) */
+		fd = fcntl(f->start, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0)
+			return -errno;
+		n = canon_of(f, fd, buf);
+		goto found;
+	}
 	n = check_len(path);
 	if (n < 0)
 		return (int)n;
@@ -569,6 +612,7 @@ static int full_from(const struct pathres_from *f, const char *path,
 	}
 	if (fd < 0)
 		return fd;
+found:
 	if (n < 0)
 		return (int)n;
 	if ((size_t)n >= canonlen)

@@ -26,9 +26,10 @@ struct pathres {
  * For calls that create a name (bind, symlink, mknod, mount point): finds
  * the parent directory of path, following symlinks in the directory part
  * only.  dirfd is PATHRES_AT_FDCWD or a descriptor number in process pid.
- * On success out->dirfd is open (close it).  Errors: -ENOENT, -ENOTDIR,
- * -ELOOP, -ENAMETOOLONG, -EACCES, -EINVAL (empty path, last component "."
- * or "..", or a trailing "/"), -EBADF (bad dirfd), -ESRCH, -errno.
+ * On success out->dirfd is open (close it).  Errors: -ENOENT (also for an
+ * empty path, as the kernel), -ENOTDIR, -ELOOP, -ENAMETOOLONG, -EACCES,
+ * -EINVAL (last component "." or "..", or a trailing "/"), -EBADF (bad
+ * dirfd), -ESRCH, -errno.
  */
 int pathres_parent(pid_t pid, int dirfd, const char *path, struct pathres *out);
 
@@ -49,6 +50,15 @@ int pathres_full(pid_t pid, int dirfd, const char *path, int *fd, char *canon,
  * (-ENOTRECOVERABLE).  Opening the process's root, cwd and descriptors
  * stays the daemon's.  proxy_pathres_parent/_full (proxy.h) use these.
  */
+/*
+ * A path through a descriptor's magic link, /proc/self/fd/N[/rest] (or
+ * thread-self, or the process's own pid or thread id): the kernel follows
+ * it, secpold does not resolve magic links (RESOLVE_NO_MAGICLINKS) and
+ * takes it as rest relative to descriptor N instead (rest "" for the
+ * object itself).  Returns 1 and sets *dirfd and *path, or 0.
+ */
+int pathres_magic(pid_t pid, pid_t tid, int *dirfd, const char **path);
+
 /*
  * The same in two steps, so that the lookup itself can run in other
  * credentials: pathres_from_open opens what the lookup starts from (the

@@ -59,8 +59,14 @@
  *   sptest setns-fd FD              setns(2) into the namespace open as
  *                                   FD (nstype 0)
  *   sptest userns-bind PATH         unshare(CLONE_NEWUSER), then bind PATH
+ *   sptest bind-via-fd DIR NAME     bind /proc/self/fd/N/NAME, N an O_PATH
+ *                                   descriptor of DIR
+ *   sptest connect-via-fd PATH      connect to /proc/self/fd/N, N an O_PATH
+ *                                   descriptor of the socket file PATH
+ *   sptest mknod-dir PATH           mknod(2) with S_IFDIR
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <linux/io_uring.h>
 #include <pthread.h>
@@ -410,6 +416,24 @@ int main(int argc, char **argv)
 
 		return report(symlinkat(argv[2], dfd, argv[4]));
 	}
+	if (argc == 4 && !strcmp(op, "bind-via-fd")) {
+		int dfd = open(argv[2], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		char p[PATH_MAX];
+
+		snprintf(p, sizeof(p), "/proc/self/fd/%d/%s", dfd, argv[3]);
+		s = unix_sock(SOCK_STREAM);
+		return report(bind(s, (struct sockaddr *)&sun, make_addr(p, &sun)));
+	}
+	if (argc == 3 && !strcmp(op, "connect-via-fd")) {
+		int ofd = open(argv[2], O_PATH | O_CLOEXEC);
+		char p[64];
+
+		snprintf(p, sizeof(p), "/proc/self/fd/%d", ofd);
+		s = unix_sock(SOCK_STREAM);
+		return report(connect(s, (struct sockaddr *)&sun, make_addr(p, &sun)));
+	}
+	if (argc == 3 && !strcmp(op, "mknod-dir"))
+		return report(mknod(argv[2], S_IFDIR | 0755, 0));
 	if (argc == 3 && !strcmp(op, "mkfifo"))
 		return report(mknod(argv[2], S_IFIFO | 0644, 0));
 	if (argc == 3 && !strcmp(op, "mknod-chr"))

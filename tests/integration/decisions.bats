@@ -398,6 +398,20 @@ done_monitor() {
 		"info: $SPN (pid:N) type compat_t uses ability COMPAT_SYSCALLS as root"
 }
 
+@test "paths through /proc/self/fd/N are the kernel's: bind and connect through a descriptor; errnos as the kernel's" {
+	mkdir -p "$SCRATCH/srv/viafd"
+	sp_expect ok srv_t bind-via-fd "$SCRATCH/srv/viafd" s1
+	[ -S "$SCRATCH/srv/viafd/s1" ] || die "the socket was not created"
+	mkdir -p "$SCRATCH/other"
+	sp_expect EACCES srv_t bind-via-fd "$SCRATCH/other" s1
+	serve_start via - serve "$SCRATCH/srv/viafd/listen"
+	sp_expect ok cli_t connect-via-fd "$SCRATCH/srv/viafd/listen"
+	serve_stop via >/dev/null
+	# the kernel's errnos: an empty name, a directory by mknod
+	sp_expect ENOENT link_t symlink t ""
+	sp_expect EPERM link_t mknod-dir "$SCRATCH/links/d"
+}
+
 mounted() {
 	awk -v p="$1" '$5 == p' /proc/self/mountinfo | grep -q .
 }
