@@ -17,6 +17,13 @@
 
 /* types map value: the type of one task (keyed by tid) */
 #define SPB_TASK_NAMED 0x1u /* has exec'd since it was typed */
+/* bits 8-15: the generation of the policy whose type IDs .type uses (a
+ * push renumbers types; secpold carries running tasks over by name) */
+#define SPB_TASK_GEN_SHIFT 8
+#define SPB_TASK_GEN_MASK 0xff00u
+/* a type the policy in force no longer has: everything it does that
+ * secpold decides is refused */
+#define SPB_TYPE_GONE 0xfffffffeu
 
 struct spb_task {
 	__u32 type;

@@ -821,6 +821,22 @@ int chantab_lookup_abstract(struct chantab *t, pid_t pid, uint64_t netns,
 	return settle(t, find_abstract(t, netns, name, len), pid, ci);
 }
 
+void chantab_retype(struct chantab *t, const uint32_t *remap, uint32_t n)
+{
+	for (size_t i = 0; i < t->nbuckets; i++)
+		for (struct chan_ent *e = t->buckets[i]; e; e = e->next) {
+			uint32_t old = e->ci.type;
+
+			/* type 0, untyped channels, stays 0 */
+			if (old == 0 || old >= n || remap[old] == old)
+				continue;
+			count(t, &e->ci, -1);
+			e->ci.type = remap[old];
+			count(t, &e->ci, 1);
+			store_put(t, e);
+		}
+}
+
 size_t chantab_persist(struct chantab *t, int map_fd)
 {
 	struct spb_chan_key k, next, *prev = NULL;

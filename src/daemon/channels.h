@@ -86,6 +86,10 @@ void chantab_set_capacity(struct chantab *t, size_t max, size_t per_process);
 int chantab_admit(struct chantab *t, uint32_t type, pid_t owner,
 		  uint64_t owner_start);
 
+/* A new policy numbers types anew: remap[old] is each type's new ID
+ * (n of them; a type beyond n, or SPB_TYPE_GONE, keeps that). */
+void chantab_retype(struct chantab *t, const uint32_t *remap, uint32_t n);
+
 /* Drops entries whose socket is gone; returns how many remain. */
 size_t chantab_gc(struct chantab *t);
 /* The same, a little at a time: checks about budget entries from where

@@ -490,6 +490,30 @@ int collector_count_typed(struct collector *c, uint32_t *n)
 	return 0;
 }
 
+size_t collector_for_each_typed(struct collector *c,
+				bool (*fn)(void *ctx, uint32_t tid,
+					   struct spb_task *t),
+				void *ctx)
+{
+	int fd = bpf_map__fd(c->skel->maps.types);
+	__u32 key, next, *prev = NULL;
+	struct spb_task t;
+	size_t n = 0;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &t) < 0)
+			continue; /* gone meanwhile */
+		n++;
+		/* only an entry still there is written (a task that exited
+		 * meanwhile must not come back) */
+		if (fn(ctx, key, &t))
+			bpf_map_update_elem(fd, &key, &t, BPF_EXIST);
+	}
+	return n;
+}
+
 int collector_channels_fd(const struct collector *c)
 {
 	return bpf_map__fd(c->skel->maps.channels);

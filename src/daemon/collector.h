@@ -60,6 +60,12 @@ int collector_set_type(struct collector *c, pid_t tid, uint32_t type,
 /* 0 and *t, or -ENOENT for an untyped task. */
 int collector_get_type(struct collector *c, pid_t tid, struct spb_task *t);
 int collector_count_typed(struct collector *c, uint32_t *n);
+/* Calls fn for every typed task (tid and its entry); fn returns true to
+ * write the (changed) entry back.  Returns how many tasks it saw. */
+size_t collector_for_each_typed(struct collector *c,
+				bool (*fn)(void *ctx, uint32_t tid,
+					   struct spb_task *t),
+				void *ctx);
 /* The pinned map holding the channel table (channels.c keeps it). */
 int collector_channels_fd(const struct collector *c);
 /* Its capacity. */

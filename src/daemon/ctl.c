@@ -68,10 +68,15 @@ void ctl_close_all(struct daemon *d)
 static int64_t caller_type(struct daemon *d, const struct client *cl)
 {
 	struct spb_task t;
+	uint32_t type;
 
 	if (collector_get_type(d->col, cl->pid, &t) < 0)
 		return -1;
-	return t.type;
+	/* typed, but of a generation secpold no longer knows: the type no
+	 * policy has (refused everything) */
+	if (daemon_task_type(d, &t, &type) < 0)
+		return SPB_TYPE_GONE;
+	return type;
 }
 
 static enum sp_domain caller_domain(const struct client *cl)
@@ -170,7 +175,8 @@ static void do_push(struct daemon *d, struct client *cl, struct ctl_msg *m)
 				  strerror(-r));
 	log_info("policy 0x%08x pushed by process %d", sp_policy_id(d->policy),
 		 cl->pid);
-	reply(cl, m, 0, NULL, 0, -1);
+	/* what the push did to running processes, for secpol -p to say */
+	reply(cl, m, 0, d->push_summary, strlen(d->push_summary) + 1, -1);
 }
 
 /* Retypes every thread of pid (a typed caller cannot add a listener: its
@@ -203,8 +209,8 @@ static int retype_process(struct daemon *d, pid_t pid, uint32_t type,
 			continue;
 		if (strnum_u64(de->d_name, 10, 1, INT32_MAX, &tid) < 0)
 			continue;
-		r = collector_set_type(d->col, (pid_t)tid, type, flags, pid,
-				       start);
+		r = collector_set_type(d->col, (pid_t)tid, type,
+				       flags | daemon_task_flags(d), pid, start);
 		if (r < 0)
 			break;
 	}
@@ -327,7 +333,8 @@ static void do_assign(struct daemon *d, struct client *cl, struct ctl_msg *m)
 					  "only root may start processes under a type");
 		/* a fresh tree: the child will install a filter and
 		 * register it; until its exec it has no name of its own */
-		r = collector_set_type(d->col, tgid, type, 0, tgid, start);
+		r = collector_set_type(d->col, tgid, type,
+				       daemon_task_flags(d), tgid, start);
 		if (r < 0)
 			return (void)fail(cl, m, r, "cannot record the type: %s",
 					  strerror(-r));
@@ -428,8 +435,9 @@ static void do_register(struct daemon *d, struct client *cl, struct ctl_msg *m)
 	    rg.type < sp_policy_type_count(d->policy))
 		if (procfs_task_ids((pid_t)rg.root_pid, &tgid, &ppid, &start) == 0)
 			collector_set_type(d->col, (pid_t)rg.root_pid, rg.type,
-					   (rg.flags & CTL_RG_AGAIN) ?
-						   SPB_TASK_NAMED : 0,
+					   ((rg.flags & CTL_RG_AGAIN) ?
+						    SPB_TASK_NAMED : 0) |
+						   daemon_task_flags(d),
 					   tgid, start);
 	r = supervise_add(d, fd, (pid_t)rg.root_pid, rg.type, m->fd);
 	if (r < 0) {

@@ -21,6 +21,9 @@
 #include "common/strnum.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "common/escape.h"
+#include "common/strbuf.h"
+#include "policy/ability.h"
 #include "ctl/proto.h"
 #include "daemon_main.h"
 #include "proxy.h"
@@ -160,13 +163,59 @@ void daemon_wake_flush(struct daemon *d)
 }
 
 /* Installs p as the policy in force (the daemon holds one reference). */
-static int install_policy(struct daemon *d, struct sp_policy *p)
+uint32_t daemon_task_flags(struct daemon *d)
+{
+	return (uint32_t)d->policy_gen << SPB_TASK_GEN_SHIFT;
+}
+
+int daemon_task_type(struct daemon *d, const struct spb_task *t,
+		     uint32_t *type)
+{
+	uint8_t gen = (uint8_t)((t->flags & SPB_TASK_GEN_MASK) >>
+				SPB_TASK_GEN_SHIFT);
+	int r = 0;
+
+	daemon_lock(d);
+	if (gen == d->policy_gen)
+		*type = t->type;
+	else if (gen == (uint8_t)(d->policy_gen - 1) && d->remap)
+		*type = t->type < d->remap_n ? d->remap[t->type] : SPB_TYPE_GONE;
+	else
+		r = -ESTALE;
+	daemon_unlock(d);
+	return r;
+}
+
+/* remap[i]: the ID in `to` of the type named as ID i in `from`. */
+static uint32_t *type_remap(const struct sp_policy *from,
+			    const struct sp_policy *to, uint32_t *n)
+{
+	uint32_t *m, i;
+
+	*n = sp_policy_type_count(from);
+	m = calloc(*n ? *n : 1, sizeof(*m));
+	if (!m)
+		return NULL;
+	for (i = 0; i < *n; i++)
+		if (sp_policy_type_lookup(to, sp_policy_type_name(from, i),
+					  &m[i]) < 0)
+			m[i] = SPB_TYPE_GONE;
+	return m;
+}
+
+/* Installs p as the policy in force (the daemon holds one reference), a
+ * new generation of type IDs whose remap from the last is given (it is
+ * taken); the channel table follows at once. */
+static int install_policy(struct daemon *d, struct sp_policy *p,
+			  uint32_t *remap, uint32_t remap_n)
 {
 	struct policy_ref *r = calloc(1, sizeof(*r));
 	struct sp_policy *old;
 
-	if (!r)
+	if (!r) {
+		free(remap);
 		return -ENOMEM;
+	}
 	r->p = p;
 	r->refs = 1;
 	daemon_lock(d);
@@ -174,21 +223,151 @@ static int install_policy(struct daemon *d, struct sp_policy *p)
 	r->next = d->policy_refs;
 	d->policy_refs = r;
 	d->policy = p;
+	free(d->remap);
+	d->remap = remap;
+	d->remap_n = remap_n;
+	d->policy_gen++;
+	if (remap)
+		chantab_retype(d->chans, remap, remap_n);
 	if (old)
 		policy_put_locked(d, old);
 	daemon_unlock(d);
 	return 0;
 }
 
+/* Carrying running tasks over to a new policy, by type name. */
+struct carry {
+	struct daemon *d;
+	const struct sp_policy *from, *to;
+	const uint32_t *remap;
+	uint32_t remap_n;
+	uint8_t old_gen, new_gen;
+	bool changed;   /* this pass wrote an entry */
+	size_t renumbered, gone;
+	struct strbuf caps; /* processes whose capabilities differ */
+	unsigned caps_n;
+};
+
+static void note_caps(struct carry *k, uint32_t pid, const struct spb_task *t,
+		      uint32_t from, uint32_t to)
+{
+	uint64_t a = sp_policy_caps(k->from, from, SP_ROOT) |
+		     sp_policy_caps(k->from, from, SP_NONROOT);
+	uint64_t b = sp_policy_caps(k->to, to, SP_ROOT) |
+		     sp_policy_caps(k->to, to, SP_NONROOT);
+	char name[256];
+	size_t n;
+
+	if (a == b || k->caps_n++ >= 20)
+		return;
+	daemon_lock(k->d);
+	n = procinfo_name(k->d->procs, (pid_t)pid, t->start_ns, NULL, name,
+			  sizeof(name));
+	daemon_unlock(k->d);
+	sb_printf(&k->caps, "\n  process %u (", pid);
+	if (n)
+		sb_escape(&k->caps, name, n, 0);
+	else
+		sb_puts(&k->caps, "unnamed");
+	sb_printf(&k->caps, ") of type %s:", sp_policy_type_name(k->to, to));
+	for (unsigned cap = 0; cap < 64; cap++) {
+		const struct ability_info *ai = ability_by_id((uint16_t)cap);
+
+		if (!ai || !((a ^ b) >> cap & 1))
+			continue;
+		sb_printf(&k->caps, " %c%s", b >> cap & 1 ? '+' : '-', ai->upper);
+	}
+}
+
+static bool carry_one(void *ctx, uint32_t tid, struct spb_task *t)
+{
+	struct carry *k = ctx;
+	uint8_t gen = (uint8_t)((t->flags & SPB_TASK_GEN_MASK) >>
+				SPB_TASK_GEN_SHIFT);
+	uint32_t to;
+
+	if (gen == k->new_gen)
+		return false;
+	/* a generation before the last (a secpold restarted over an older
+	 * policy copy) is read as the last: its IDs are the copy's */
+	to = !k->remap ? t->type :
+	     t->type < k->remap_n ? k->remap[t->type] : SPB_TYPE_GONE;
+	if (to != t->type)
+		k->renumbered++;
+	if (to == SPB_TYPE_GONE && t->type != SPB_TYPE_GONE)
+		k->gone++;
+	if (k->remap && tid == t->tgid && to != SPB_TYPE_GONE &&
+	    t->type < k->remap_n)
+		note_caps(k, tid, t, t->type, to);
+	t->type = to;
+	t->flags = (t->flags & ~SPB_TASK_GEN_MASK) |
+		   ((uint32_t)k->new_gen << SPB_TASK_GEN_SHIFT);
+	k->changed = true;
+	return true;
+}
+
+/*
+ * Running tasks keep their type by name: their entries are rewritten to
+ * the new IDs.  A task forked meanwhile copies its parent's old entry, so
+ * passes go on until none is left (decisions meanwhile translate through
+ * d->remap).  Writes what happened to d->push_summary.
+ */
+static void carry_over(struct daemon *d, const struct sp_policy *from,
+		       const struct sp_policy *to, const uint32_t *remap,
+		       uint32_t remap_n)
+{
+	struct carry k = {
+		.d = d, .from = from, .to = to, .remap = remap,
+		.remap_n = remap_n, .new_gen = d->policy_gen,
+		.old_gen = (uint8_t)(d->policy_gen - 1), .caps = STRBUF_INIT,
+	};
+	struct strbuf sum = STRBUF_INIT;
+	size_t seen = 0;
+
+	for (int pass = 0; pass < 16; pass++) {
+		k.changed = false;
+		seen = collector_for_each_typed(d->col, carry_one, &k);
+		if (!k.changed)
+			break;
+	}
+	sb_printf(&sum, "%zu running tasks keep their types by name", seen);
+	if (k.renumbered)
+		sb_printf(&sum, " (%zu with a new type ID)", k.renumbered);
+	if (k.gone)
+		sb_printf(&sum,
+			  "; %zu tasks are of types this policy no longer has: everything secpold decides for them is refused",
+			  k.gone);
+	if (k.caps_n) {
+		sb_printf(&sum,
+			  "; capability sets are set when a process starts: %u processes keep their old type's capabilities until they are restarted:%s%s",
+			  k.caps_n, sb_str(&k.caps),
+			  k.caps_n > 20 ? "\n  ..." : "");
+	}
+	snprintf(d->push_summary, sizeof(d->push_summary), "%s", sb_str(&sum));
+	if (seen)
+		log_info("%s", d->push_summary);
+	sb_free(&sum);
+	sb_free(&k.caps);
+}
+
 int daemon_set_policy(struct daemon *d, struct sp_policy *p)
 {
 	char path[PATH_MAX];
 	const void *data;
+	uint32_t *remap = NULL, remap_n = 0;
 	size_t len;
 	int fd = policy_memfd(p), r;
 
 	if (fd < 0)
 		return fd;
+	d->push_summary[0] = '\0';
+	if (d->policy) {
+		remap = type_remap(d->policy, p, &remap_n);
+		if (!remap) {
+			close(fd);
+			return -ENOMEM;
+		}
+	}
 	/* keep a copy: a restarted secpold resumes with it, and an
 	 * immutable one binds every later secpold until the system
 	 * restarts (the run directory is on tmpfs) */
@@ -196,8 +375,22 @@ int daemon_set_policy(struct daemon *d, struct sp_policy *p)
 	r = rundir_file(d, POLICY_COPY, path, sizeof(path));
 	if (r == 0)
 		r = write_file_atomic(path, data, len, 0600);
-	if (r == 0)
-		r = install_policy(d, p);
+	if (r == 0) {
+		struct sp_policy *old = d->policy;
+
+		/* the old one stays alive for the carry-over: it is ours
+		 * until the install drops it, and the main thread is the
+		 * only one that installs */
+		if (old)
+			daemon_policy_get(d);
+		r = install_policy(d, p, remap, remap_n);
+		remap = NULL;
+		if (r == 0 && d->col)
+			carry_over(d, old, p, d->remap, d->remap_n);
+		if (old)
+			daemon_policy_put(d, old);
+	}
+	free(remap);
 	if (r < 0) {
 		close(fd);
 		return r;
@@ -452,6 +645,12 @@ static int initial_policy(struct daemon *d, const struct daemon_opts *o,
 		p = copy;
 		copy = NULL;
 	}
+	/* the tasks a previous secpold typed have the copy's type IDs:
+	 * install it first, so that they are carried over by name to the
+	 * one we start with */
+	if (copy && p && sp_policy_checksum(copy) != sp_policy_checksum(p) &&
+	    daemon_set_policy(d, copy) == 0)
+		copy = NULL;
 	sp_policy_free(copy);
 	if (!p)
 		return 0;
@@ -575,9 +774,12 @@ int daemon_init(struct daemon *d, const struct daemon_opts *o, char *err,
 	if (r < 0)
 		return r;
 	caps = collector_caps(d->col);
-	if (caps->types_taken_over)
+	if (caps->types_taken_over) {
 		log_info("took over the types of %zu tasks from a previous secpold",
 			 caps->types_taken_over);
+		if (d->policy)
+			carry_over(d, NULL, d->policy, d->remap, d->remap_n);
+	}
 	/* a process may hold at most 1/16 of the table, a type 1/4 */
 	chantab_set_capacity(d->chans, collector_channels_max(d->col),
 			     collector_channels_max(d->col) / 16);
@@ -704,6 +906,7 @@ void daemon_fini(struct daemon *d)
 	procinfo_free(d->procs);
 	chantab_free(d->chans);
 	taskcache_free(d->tasks);
+	free(d->remap);
 	if (d->policy)
 		daemon_policy_put(d, d->policy);
 	d->policy = NULL;

@@ -27,6 +27,7 @@
 #include <sys/types.h>
 
 #include "bus.h"
+#include "ctl/proto.h"
 #include "channels.h"
 #include "collector.h"
 #include "event/event.h"
@@ -98,6 +99,13 @@ struct daemon {
 	 * through daemon_policy_get */
 	struct sp_policy *policy;
 	struct policy_ref *policy_refs;
+	/* type IDs of running tasks are the policy's of their generation
+	 * (spb_task.flags): remap[] takes those of the one before to this
+	 * one's (SPB_TYPE_GONE: none by that name); with d->lock */
+	uint8_t policy_gen;
+	uint32_t *remap;
+	uint32_t remap_n;
+	char push_summary[CTL_MAX_PAYLOAD / 2]; /* what the last push did */
 	int policy_memfd; /* the policy for monitors, or -1 */
 	bool develop;     /* every type learns; unknown types are made */
 	struct collector *col;
@@ -137,6 +145,12 @@ void daemon_unlock(struct daemon *d);
 /* The policy in force, held until daemon_policy_put (NULL: none). */
 const struct sp_policy *daemon_policy_get(struct daemon *d);
 void daemon_policy_put(struct daemon *d, const struct sp_policy *p);
+/* The type of task entry t under the policy in force: 0 and *type, or
+ * -ESTALE (a generation secpold no longer knows). */
+int daemon_task_type(struct daemon *d, const struct spb_task *t,
+		     uint32_t *type);
+/* The flags a task typed now carries (the policy's generation). */
+uint32_t daemon_task_flags(struct daemon *d);
 /* Does type learn under policy p (its own statement, or develop mode)? */
 bool daemon_type_learning(struct daemon *d, const struct sp_policy *p,
 			  uint32_t type);

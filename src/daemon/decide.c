@@ -65,14 +65,14 @@ static int identify(struct call *c)
 	/* every supervised task has a type; if it has none (the map lost
 	 * it), refuse rather than guess */
 	if (collector_get_type(c->d->col, c->tid, &t) < 0 || !c->policy ||
-	    t.type >= sp_policy_type_count(c->policy)) {
+	    daemon_task_type(c->d, &t, &c->type) < 0 ||
+	    c->type >= sp_policy_type_count(c->policy)) {
 		log_warn("refusing system call %d of task %d: %s",
 			 c->req->data.nr, c->tid,
 			 !c->policy ? "no policy is loaded" :
-				      "its type is unknown");
+				      "its type is not in the policy");
 		return EPERM;
 	}
-	c->type = t.type;
 	c->gen = t.gen;
 	c->pid = (pid_t)t.tgid;
 	c->start_ns = t.start_ns;

@@ -46,6 +46,9 @@
  *                                   sendmsg to PATH claiming UID and GID
  *                                   (SCM_CREDENTIALS; "-" for none), passing
  *                                   FILE opened (SCM_RIGHTS) if given
+ *   attack bind-each DIR GO N       N times: wait for the file GO to appear,
+ *                                   remove it, bind DIR/sK (K = 1..N) and
+ *                                   print "K: ok" or "K: ERRNO"
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -385,6 +388,24 @@ static int send_creds(const char *path, const char *uid, const char *gid,
 	return report(sendmsg(s, &mh, 0) == 1 ? 0 : -1);
 }
 
+static int bind_each(const char *dir, const char *go, long n)
+{
+	for (long k = 1; k <= n; k++) {
+		struct sockaddr_un sun;
+		char path[256];
+		int s;
+
+		while (unlink(go) < 0)
+			usleep(10000);
+		snprintf(path, sizeof(path), "%s/s%ld", dir, k);
+		s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		printf("%ld: ", k);
+		report(bind(s, (struct sockaddr *)&sun, unix_addr(path, &sun)));
+		close(s);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *op = argc > 1 ? argv[1] : "";
@@ -413,6 +434,8 @@ int main(int argc, char **argv)
 	if ((argc == 5 || argc == 6) && !strcmp(op, "send-creds"))
 		return send_creds(argv[2], argv[3], argv[4],
 				  argc == 6 ? argv[5] : NULL);
+	if (argc == 5 && !strcmp(op, "bind-each"))
+		return bind_each(argv[2], argv[3], num(argv[4]));
 	fprintf(stderr, "usage: see tests/helpers/attack.c\n");
 	return 2;
 }
