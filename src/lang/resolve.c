@@ -813,7 +813,8 @@ static void resolve_derive(struct sema *s, const struct stmt *st)
 
 int sema_resolve(struct sema *s, const struct policy_ast *ast)
 {
-	size_t i;
+	const uint16_t *def;
+	size_t i, k, ndef;
 
 	for (i = 0; i < ast->n && !s->oom; i++) {
 		const struct stmt *st = &ast->stmts[i];
@@ -866,14 +867,17 @@ int sema_resolve(struct sema *s, const struct policy_ast *ast)
 			break;
 		}
 	}
-	/* public_channel is every type's by default (QNX's non-root
-	 * default); a '-public_channel' item takes it away */
+	/* the defaults (public_channel, QNX's non-root default) are every
+	 * type's; an item such as '-public_channel' takes one away */
 	s->seq = (uint32_t)ast->n;
+	def = ability_defaults(&ndef);
 	for (i = 0; i < s->ntypes && !s->oom; i++) {
-		add_fact(s, (uint32_t)i, SPB_DOM_ROOT, AB_PUBLIC_CHANNEL, F_GRANT,
-			 NULL, true, NULL, 0, NULL, 0);
-		add_fact(s, (uint32_t)i, SPB_DOM_NONROOT, AB_PUBLIC_CHANNEL,
-			 F_GRANT, NULL, true, NULL, 0, NULL, 0);
+		for (k = 0; k < ndef; k++) {
+			add_fact(s, (uint32_t)i, SPB_DOM_ROOT, def[k], F_GRANT,
+				 NULL, true, NULL, 0, NULL, 0);
+			add_fact(s, (uint32_t)i, SPB_DOM_NONROOT, def[k],
+				 F_GRANT, NULL, true, NULL, 0, NULL, 0);
+		}
 	}
 	return s->oom ? -ENOMEM : 0;
 }

@@ -63,10 +63,11 @@ struct kind_info {
 	const char *name;
 	uint32_t recsize; /* 0: not a record section (STRS) */
 	uint32_t max;     /* record limit */
+	uint16_t since;   /* the format version that introduced it */
 };
 
 enum { K_STRS, K_TYPE, K_ATTR, K_TATR, K_ABIL, K_NRNG, K_GRNT, K_RNGE,
-       K_RULE, K_DRVT, K_COUNT };
+       K_RULE, K_DRVT, K_TLIM, K_COUNT };
 
 static const struct kind_info kinds[K_COUNT] = {
 	[K_STRS] = { SPB_STRS, "STRS", 0, 0 },
@@ -81,6 +82,9 @@ static const struct kind_info kinds[K_COUNT] = {
 	[K_RNGE] = { SPB_RNGE, "RNGE", sizeof(struct spb_range), UINT32_MAX },
 	[K_RULE] = { SPB_RULE, "RULE", sizeof(struct spb_rule), SPB_MAX_RULES },
 	[K_DRVT] = { SPB_DRVT, "DRVT", sizeof(struct spb_derive), UINT32_MAX },
+	/* one per (type, kind): the order check bounds it by the types */
+	[K_TLIM] = { SPB_TLIM, "TLIM", sizeof(struct spb_limit), UINT32_MAX,
+		     2 },
 };
 
 static int check_header(struct ld *l)
@@ -98,11 +102,11 @@ static int check_header(struct ld *l)
 		return fail(l, -EINVAL,
 			    "not a secpol binary policy (bad magic)");
 	/* Before anything else a later version may have changed. */
-	if (h->version != SPB_VERSION)
+	if (h->version < SPB_VERSION_MIN || h->version > SPB_VERSION)
 		return fail(l, -ENOTSUP,
 			    "version %u is not supported (this build reads "
-			    "version %u)",
-			    h->version, SPB_VERSION);
+			    "versions %u to %u)",
+			    h->version, SPB_VERSION_MIN, SPB_VERSION);
 	if (h->header_size != sizeof(*h))
 		return fail(l, -EINVAL,
 			    "header: header_size is %u, expected %zu",
@@ -190,6 +194,11 @@ static int check_sections(struct ld *l, const struct spb_section **found)
 				    "0x%08x",
 				    i, s->kind);
 		k = (size_t)(ki - kinds);
+		if (ki->since > p->hdr.version)
+			return fail(l, -EINVAL,
+				    "section table entry %u: a %s section in a "
+				    "version %u file (it needs version %u)",
+				    i, ki->name, p->hdr.version, ki->since);
 		if (found[k])
 			return fail(l, -EINVAL,
 				    "section table entry %u: a second %s "
@@ -273,6 +282,7 @@ static void map_sections(struct sp_policy *p,
 	MAP(K_RNGE, ranges, nranges);
 	MAP(K_RULE, rules, nrules);
 	MAP(K_DRVT, derives, nderives);
+	MAP(K_TLIM, limits, nlimits);
 #undef MAP
 	p->strs = (const char *)(p->data + found[K_STRS]->offset);
 	/* <= SPB_MAX_FILE, so it fits */
@@ -336,6 +346,8 @@ static int check_types(struct ld *l)
 	struct sp_policy *p = l->p;
 	_cleanup_free_ struct name_ent *ents = NULL;
 	uint32_t i, running = 0, n;
+	/* a version 1 file holds only the flags version 1 knew */
+	uint32_t known = p->hdr.version >= 2 ? SPB_T_KNOWN : SPB_T_KNOWN_V1;
 	char buf[256];
 	int r;
 
@@ -355,11 +367,15 @@ static int check_types(struct ld *l)
 				    "expected \"default\"",
 				    shown(sp_str(p, t->name), buf,
 					  sizeof(buf)));
-		if (t->flags & ~SPB_T_DECLARED)
+		if (t->flags & ~known)
 			return fail(l, -EINVAL,
 				    "section TYPE: type %u has unknown flag "
 				    "bits 0x%x",
-				    i, t->flags & ~SPB_T_DECLARED);
+				    i, t->flags & ~known);
+		if (i == 0 && (t->flags & SPB_T_LEARNING))
+			return fail(l, -EINVAL,
+				    "section TYPE: type 0 (default) is "
+				    "learning, but it is never supervised");
 		if (t->attr_first != running)
 			return fail(l, -EINVAL,
 				    "section TYPE: type %u's attributes start "
@@ -794,6 +810,51 @@ static int check_derives(struct ld *l)
 }
 
 /* ---------------------------------------------------------------------
+ * Limits
+ */
+static int check_limits(struct ld *l)
+{
+	struct sp_policy *p = l->p;
+	uint32_t i;
+
+	for (i = 0; i < p->nlimits; i++) {
+		const struct spb_limit *li = &p->limits[i];
+		uint64_t max = sp_limit_kind_max((enum sp_limit_kind)li->kind);
+
+		if (li->type >= p->ntypes)
+			return fail(l, -EINVAL,
+				    "section TLIM: limit %u names type %u but "
+				    "the policy has %u types",
+				    i, li->type, p->ntypes);
+		if (li->type == 0)
+			return fail(l, -EINVAL,
+				    "section TLIM: limit %u is for type 0 "
+				    "(default), which is never supervised",
+				    i);
+		if (!max)
+			return fail(l, -EINVAL,
+				    "section TLIM: limit %u has unknown kind %u",
+				    i, li->kind);
+		if (li->value < 1 || li->value > max)
+			return fail(l, -EINVAL,
+				    "section TLIM: limit %u: %llu %s is not "
+				    "within 1 - %llu",
+				    i, (unsigned long long)li->value,
+				    sp_limit_kind_name(
+					    (enum sp_limit_kind)li->kind),
+				    (unsigned long long)max);
+		if (i > 0 && (li->type < li[-1].type ||
+			      (li->type == li[-1].type &&
+			       li->kind <= li[-1].kind)))
+			return fail(l, -EINVAL,
+				    "section TLIM: limit %u is not after limit "
+				    "%u in (type, kind) order",
+				    i, i - 1);
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
  * Indexes
  */
 struct pend {
@@ -961,6 +1022,9 @@ static int load_owned(uint8_t *buf, size_t len, struct sp_policy **out,
 	if (r < 0)
 		goto bad;
 	r = check_derives(&l);
+	if (r < 0)
+		goto bad;
+	r = check_limits(&l);
 	if (r < 0)
 		goto bad;
 	r = build_indexes(p);

@@ -148,7 +148,7 @@ $FX_DUMP"
 	need_manpage
 	size=$(stat -c %s fx.bin)
 	secpol_ok -d -i fx.bin
-	expect_text "${lines[0]}" "magic SPOLBIN, version 1, header 40 bytes, file $size bytes"
+	expect_text "${lines[0]}" "magic SPOLBIN, version 2, header 40 bytes, file $size bytes"
 	[[ ${lines[1]} =~ ^flags\ 0x0\ \(immutable\),\ policy\ id\ 0x00000042,\ checksum\ 0x[0-9a-f]{8}\ \(valid\)$ ]] ||
 		die "${lines[1]}"
 	# the sections this policy needs, in the file's order
@@ -160,7 +160,7 @@ $FX_DUMP"
 	! grep -q '^type ' <<<"$output"
 	secpol_ok -d -v -i fx.bin
 	expect_text "${lines[0]}" "fx.bin: valid policy 0x00000042, immutable, 4 types"
-	expect_text "${lines[1]}" "magic SPOLBIN, version 1, header 40 bytes, file $size bytes"
+	expect_text "${lines[1]}" "magic SPOLBIN, version 2, header 40 bytes, file $size bytes"
 	secpol_ok -d -i manpage.bin
 	grep -qE '^flags 0x1 \(mutable\), policy id 0x00000001, ' <<<"$output"
 }
@@ -392,8 +392,8 @@ type ln_t (3)
 	printf 'X' | dd of=magic.bin bs=1 seek=0 conv=notrunc status=none
 	secpol_err 1 "secpol: error: magic.bin: invalid policy: not a secpol binary policy (bad magic)" -i magic.bin
 	cp fx.bin version.bin
-	printf '\x02' | dd of=version.bin bs=1 seek=8 conv=notrunc status=none
-	secpol_err 1 "secpol: error: version.bin: invalid policy: version 2 is not supported (this build reads version 1)" -i version.bin
+	printf '\x03' | dd of=version.bin bs=1 seek=8 conv=notrunc status=none
+	secpol_err 1 "secpol: error: version.bin: invalid policy: version 3 is not supported (this build reads versions 1 to 2)" -i version.bin
 }
 
 @test "secpol: random bytes in every position never crash it" {

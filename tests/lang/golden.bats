@@ -149,7 +149,7 @@ END
 		no_crash
 		expect_status 0
 		expect_text "$stderr" ""
-		expect_text "${lines[0]}" "magic SPOLBIN, version 1, header 40 bytes, file $size bytes"
+		expect_text "${lines[0]}" "magic SPOLBIN, version 2, header 40 bytes, file $size bytes"
 		[[ ${lines[1]} =~ ^flags\ 0x0\ \(immutable\),\ policy\ id\ 0x00005ec9,\ checksum\ 0x[0-9a-f]{8}\ \(valid\)$ ]] ||
 			die "$name: bad line: ${lines[1]}"
 		[ "${#lines[@]}" -ge 4 ] || die "$name: no sections"

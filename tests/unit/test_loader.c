@@ -38,6 +38,7 @@
  *   ranges 0 | 1 2 3 | 4 5 | 6 | 7 8 | 9 10 | 11 12
  *   rules 0-1 default, 2-4 fs_t (/dev/fsF*, /, /fsFp0), 5-6 fs_user_t,
  *   7 fs_nonuser_t; derivations 0 child, 1 run (fs_user_t)
+ *   fs_t learns; limits 0 fs_user_t 200 processes, 1 fs_nonuser_t 7
  */
 static struct sp_builder *rich_builder(void)
 {
@@ -92,6 +93,10 @@ static struct sp_builder *rich_builder(void)
 #undef R
 	assert_int_equal(sp_builder_add_derive(b, 2, "run", 3), 0);
 	assert_int_equal(sp_builder_add_derive(b, 2, "child", 1), 0);
+	assert_int_equal(sp_builder_set_type_flags(b, 1, SPB_T_LEARNING), 0);
+	assert_int_equal(sp_builder_set_limit(b, 2, SP_LIMIT_PROCESSES, 200),
+			 0);
+	assert_int_equal(sp_builder_set_limit(b, 3, SP_LIMIT_PROCESSES, 7), 0);
 	return b;
 }
 
@@ -145,6 +150,7 @@ static void *rec(uint8_t *m, uint32_t kind, size_t recsize, size_t i)
 #define RNGE(m, i) ((struct spb_range *)rec(m, SPB_RNGE, 24, i))
 #define RULE(m, i) ((struct spb_rule *)rec(m, SPB_RULE, 16, i))
 #define DRVT(m, i) ((struct spb_derive *)rec(m, SPB_DRVT, 16, i))
+#define TLIM(m, i) ((struct spb_limit *)rec(m, SPB_TLIM, 16, i))
 #define STRS(m) ((char *)rec(m, SPB_STRS, 1, 0))
 
 /* Offset of a string in the pool. */
@@ -246,7 +252,13 @@ static void test_fixture_loads(void **state)
 	assert_int_equal(sp_policy_grant(p, 3, SP_NONROOT, AB_CUSTOM_BASE + 1,
 					 &g), 0);
 	assert_int_equal(g.nnamed, 2);
-	assert_int_equal(hdr(f->base)->section_count, 10);
+	assert_int_equal(hdr(f->base)->section_count, 11);
+	assert_int_equal(hdr(f->base)->version, 2);
+	assert_true(sp_policy_type_learning(p, 1));
+	assert_false(sp_policy_type_learning(p, 2));
+	assert_int_equal(sp_policy_type_limit(p, 2, SP_LIMIT_PROCESSES), 200);
+	assert_int_equal(sp_policy_type_limit(p, 3, SP_LIMIT_PROCESSES), 7);
+	assert_int_equal(sp_policy_type_limit(p, 1, SP_LIMIT_PROCESSES), 0);
 	assert_int_equal(sec(f->base, SPB_RNGE)->count, 13);
 	assert_int_equal(sec(f->base, SPB_GRNT)->count, 14);
 	assert_int_equal(sec(f->base, SPB_RULE)->count, 8);
@@ -266,8 +278,11 @@ static void test_header(void **state)
 
 	CASE(-EINVAL, "bad magic", m[0] = 'X');
 	CASE(-EINVAL, "bad magic", m[7] = 'X');
-	CASE(-ENOTSUP, "version 2 is not supported (this build reads version 1)",
-	     hdr(m)->version = 2);
+	CASE(-ENOTSUP, "version 3 is not supported (this build reads versions "
+		       "1 to 2)",
+	     hdr(m)->version = 3);
+	CASE(-ENOTSUP, "version 65535 is not supported",
+	     hdr(m)->version = 0xffff);
 	CASE(-ENOTSUP, "version 0 is not supported", hdr(m)->version = 0);
 	CASE(-EINVAL, "header: header_size is 48", hdr(m)->header_size = 48);
 	CASE(-EINVAL, "header: file_size", hdr(m)->file_size += 8);
@@ -423,8 +438,13 @@ static void test_strings_and_types(void **state)
 	     TYPE(m, 1)->name = 0);
 	CASE(-EINVAL, "section TYPE: type 3 is named \"fs_user_t\" like type 2",
 	     TYPE(m, 3)->name = TYPE(m, 2)->name);
-	CASE(-EINVAL, "section TYPE: type 1 has unknown flag bits 0x2",
-	     TYPE(m, 1)->flags = 2);
+	CASE(-EINVAL, "section TYPE: type 1 has unknown flag bits 0x4",
+	     TYPE(m, 1)->flags = 4);
+	CASE(-EINVAL, "section TYPE: type 2 has unknown flag bits 0x80000000",
+	     TYPE(m, 2)->flags |= 0x80000000u);
+	CASE(-EINVAL, "section TYPE: type 0 (default) is learning, but it is "
+		      "never supervised",
+	     TYPE(m, 0)->flags |= SPB_T_LEARNING);
 	CASE(-EINVAL, "section TYPE: type 2's attributes start at TATR entry 1, "
 		      "expected 0",
 	     TYPE(m, 2)->attr_first = 1);
@@ -647,6 +667,100 @@ static void test_derives(void **state)
 }
 
 /* ---------------------------------------------------------------------
+ * Limits (version 2)
+ */
+static void test_limits(void **state)
+{
+	struct fx *f = *state;
+	struct spb_limit t;
+
+	CASE(-EINVAL, "section TLIM: limit 0 names type 9 but the policy has 4 "
+		      "types",
+	     TLIM(m, 0)->type = 9);
+	CASE(-EINVAL, "section TLIM: limit 1 names type 4294967295",
+	     TLIM(m, 1)->type = UINT32_MAX);
+	CASE(-EINVAL, "section TLIM: limit 0 is for type 0 (default), which is "
+		      "never supervised",
+	     TLIM(m, 0)->type = 0);
+	CASE(-EINVAL, "section TLIM: limit 1 has unknown kind 2",
+	     TLIM(m, 1)->kind = 2);
+	CASE(-EINVAL, "section TLIM: limit 0 has unknown kind 0",
+	     TLIM(m, 0)->kind = 0);
+	CASE(-EINVAL, "section TLIM: limit 0: 0 processes is not within 1 - "
+		      "4194304",
+	     TLIM(m, 0)->value = 0);
+	CASE(-EINVAL, "section TLIM: limit 1: 4194305 processes is not within",
+	     TLIM(m, 1)->value = SPB_MAX_PROCESSES + 1);
+	CASE(-EINVAL, "section TLIM: limit 1: 18446744073709551615 processes",
+	     TLIM(m, 1)->value = UINT64_MAX);
+	CASE(0, "", TLIM(m, 1)->value = SPB_MAX_PROCESSES);
+	/* two limits of one (type, kind), and the wrong order */
+	CASE(-EINVAL, "section TLIM: limit 1 is not after limit 0 in (type, "
+		      "kind) order",
+	     TLIM(m, 1)->type = 2);
+	CASE(-EINVAL, "section TLIM: limit 1 is not after limit 0",
+	     t = *TLIM(m, 0); *TLIM(m, 0) = *TLIM(m, 1); *TLIM(m, 1) = t);
+	/* truncated or grown */
+	CASE(-EINVAL, "section TLIM: size 24 is not 2 records of 16 bytes",
+	     sec(m, SPB_TLIM)->size -= 8);
+	CASE(-EINVAL, "section TLIM: size 32 is not 1 records of 16 bytes",
+	     sec(m, SPB_TLIM)->count = 1);
+	CASE(-EINVAL, "overlaps section",
+	     sec(m, SPB_TLIM)->count = 3; sec(m, SPB_TLIM)->size = 48);
+	CASE(-EINVAL, "section table entry 10: a second TLIM section",
+	     sec(m, SPB_STRS)->kind = SPB_TLIM);
+	/* with the second record gone, the first still loads */
+	CASE(0, "", sec(m, SPB_TLIM)->count = 1; sec(m, SPB_TLIM)->size = 16);
+}
+
+static void exercise(const struct sp_policy *p);
+
+/* Version 1 files still load, held to what version 1 had. */
+static void test_version1(void **state)
+{
+	struct fx *f = *state;
+	struct sp_builder *b;
+	struct sp_policy *p = NULL;
+	struct sp_grant_view g;
+	char err[256];
+	uint8_t *v1;
+	size_t len;
+
+	/* the rich policy has a TLIM section and a learning type */
+	CASE(-EINVAL, "section table entry 9: a TLIM section in a version 1 "
+		      "file (it needs version 2)",
+	     hdr(m)->version = 1);
+	CASE(-EINVAL, "section TYPE: type 1 has unknown flag bits 0x2",
+	     hdr(m)->version = 1; hdr(m)->section_count = 10;
+	     memmove(m + 40 + 9 * 24, m + 40 + 10 * 24, 24));
+
+	/* without them the file is what version 1 wrote: it loads as one */
+	b = sp_builder_new();
+	assert_int_equal(sp_builder_add_type(b, "svc_t"), 1);
+	assert_int_equal(sp_builder_grant(b, 1, SP_ROOT, 10, &RNG(80, 80), 1,
+					  NULL, 0), 0);
+	assert_int_equal(sp_builder_add_rule(b, 1, "/run/svc/...",
+					     SPB_R_ATTACH, SPB_NO_TYPE), 0);
+	assert_int_equal(sp_builder_serialize(b, true, NULL, (void **)&v1,
+					      &len), 0);
+	assert_int_equal(hdr(v1)->version, 2);
+	hdr(v1)->version = 1;
+	fix_crc(v1, len);
+	assert_int_equal(sp_policy_load(v1, len, &p, err, sizeof(err)), 0);
+	assert_true(sp_policy_mutable(p));
+	assert_false(sp_policy_type_learning(p, 1));
+	assert_int_equal(sp_policy_type_limit(p, 1, SP_LIMIT_PROCESSES), 0);
+	assert_int_equal(sp_policy_grant(p, 1, SP_ROOT, 10, &g), 0);
+	assert_int_equal(g.nranges, 1);
+	assert_int_equal(sp_policy_check_attach(p, 1, "/run/svc/s", SPB_NO_TYPE,
+						NULL), SP_PATH_OK);
+	exercise(p);
+	sp_policy_free(p);
+	free(v1);
+	sp_builder_free(b);
+}
+
+/* ---------------------------------------------------------------------
  * Whole-file damage
  */
 
@@ -669,6 +783,9 @@ static void exercise(const struct sp_policy *p)
 		if (name)
 			assert_int_equal(sp_policy_type_lookup(p, name, &d), 0);
 		sp_policy_type_declared(p, t);
+		sp_policy_type_learning(p, t);
+		for (d = 0; d < 3; d++)
+			sp_policy_type_limit(p, t, d);
 		sp_policy_type_attrs(p, t, &na);
 		for (d = 0; d < 2; d++) {
 			sp_policy_caps(p, t, d);
@@ -892,6 +1009,8 @@ int main(void)
 		T(test_ranges),
 		T(test_rules),
 		T(test_derives),
+		T(test_limits),
+		T(test_version1),
 		T(test_truncations),
 		T(test_bit_flips),
 		T(test_bit_flips_structural),
