@@ -345,6 +345,7 @@ static int check_types(struct ld *l)
 {
 	struct sp_policy *p = l->p;
 	_cleanup_free_ struct name_ent *ents = NULL;
+	_cleanup_free_ uint32_t *seen = NULL;
 	uint32_t i, running = 0, n;
 	/* a version 1 file holds only the flags version 1 knew */
 	uint32_t known = p->hdr.version >= 2 ? SPB_T_KNOWN : SPB_T_KNOWN_V1;
@@ -399,6 +400,26 @@ static int check_types(struct ld *l)
 				    "section TATR: entry %u names attribute %u "
 				    "but the policy has %u attributes",
 				    i, p->tatr[i], p->nattrs);
+	/* each attribute once per type, as the builder writes it (a
+	 * policy rebuilt from this one must say the same thing) */
+	seen = calloc(p->nattrs ? p->nattrs : 1, sizeof(*seen));
+	if (!seen)
+		return fail(l, -ENOMEM, "out of memory");
+	for (i = 0; i < p->ntypes; i++) {
+		const struct spb_type *t = &p->types[i];
+		uint32_t k;
+
+		for (k = 0; k < t->attr_count; k++) {
+			uint32_t a = p->tatr[t->attr_first + k];
+
+			if (seen[a] == i + 1)
+				return fail(l, -EINVAL,
+					    "section TATR: type %u lists "
+					    "attribute %u twice",
+					    i, a);
+			seen[a] = i + 1;
+		}
+	}
 	for (i = 0; i < p->nattrs; i++) {
 		r = check_name(l, "ATTR", "attribute", i, p->attrs[i].name,
 			       N_IDENT);

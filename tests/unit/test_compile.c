@@ -1650,6 +1650,80 @@ static void test_limit(void **state)
 	done(res);
 }
 
+/* ---------------------------------------------------------------------
+ * sp_policy_add_type(): the type develop mode makes for `on -T NAME`
+ */
+
+/* Every kind of statement, so that every section is in the policy. */
+static const char every_section[] =
+	"type default;\nattribute pool;\nability vendor/thing;\nrange gpu;\n"
+	"type fs_t, pool;\ntype user_t;\ntype svc_t, pool;\n"
+	"allow_attach default /...;\n"
+	"allow_attach fs_t { /dev/fsF* /run/fs/... @fs-* };\n"
+	"allow_attach user_t /run/u fs_t;\nallow_link svc_t /tmp/l*;\n"
+	"allow fs_t self:ability { io nonroot setuid:1000-2000,5 vendor/thing:7,gpu };\n"
+	"allow user_t { fs_t self }:channel connect;\n"
+	"allow svc_t self:ability { -public_channel net_bind_service:80,443 };\n"
+	"derive_type user_t low svc_t;\n"
+	"learn svc_t;\nlimit pool processes 64;\n";
+
+static void test_add_type_is_one_more_declaration(void **state)
+{
+	struct compile_opts o = {.mutable_ = true, .has_id = true, .id = 0x77};
+	const char *texts[2] = {every_section, "type new_t;\n"};
+	struct res *base, *want;
+	struct sp_policy *q;
+	const void *data;
+	size_t len;
+	uint32_t t;
+
+	(void)state;
+	base = compile_opts(texts, 1, &o);
+	assert_int_equal(base->r, 0);
+	data = sp_policy_data(base->p, &len);
+	assert_int_equal(((const struct spb_header *)data)->section_count, 11);
+
+	/* the policy with `type new_t;` added, byte for byte */
+	want = compile_opts(texts, 2, &o);
+	assert_int_equal(want->r, 0);
+	assert_int_equal(sp_policy_add_type(base->p, "new_t", 0, &q, &t), 0);
+	assert_int_equal(t, 4);
+	data = sp_policy_data(q, &len);
+	assert_int_equal(len, want->len);
+	assert_memory_equal(data, want->bin, len);
+	sp_policy_free(q);
+	done(want);
+
+	/* learning: `type new_t; learn new_t;` */
+	texts[1] = "type new_t;\nlearn new_t;\n";
+	want = compile_opts(texts, 2, &o);
+	assert_int_equal(sp_policy_add_type(base->p, "new_t", SPB_T_LEARNING,
+					    &q, &t), 0);
+	data = sp_policy_data(q, &len);
+	assert_int_equal(len, want->len);
+	assert_memory_equal(data, want->bin, len);
+	sp_policy_free(q);
+	done(want);
+
+	/* immutable and with the automatic ID: kept, not recomputed */
+	o = (struct compile_opts){0};
+	texts[1] = "type new_t;\n";
+	done(base);
+	base = compile_opts(texts, 1, &o);
+	assert_int_equal(sp_policy_add_type(base->p, "new_t", 0, &q, &t), 0);
+	assert_int_equal(sp_policy_id(q), sp_policy_id(base->p));
+	assert_false(sp_policy_mutable(q));
+	want = compile_opts(texts, 2, &o);
+	assert_int_not_equal(sp_policy_id(want->p), sp_policy_id(base->p));
+	sp_policy_free(q);
+	done(want);
+	/* the names the compiler has */
+	assert_int_equal(sp_policy_add_type(base->p, "pool", 0, &q, &t), -EEXIST);
+	assert_int_equal(sp_policy_add_type(base->p, "svc_t", 0, &q, &t), -EEXIST);
+	assert_int_equal(sp_policy_add_type(base->p, "new-t", 0, &q, &t), -EINVAL);
+	done(base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1709,6 +1783,7 @@ int main(void)
 		cmocka_unit_test(test_man_page_policy),
 		cmocka_unit_test(test_learn),
 		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_add_type_is_one_more_declaration),
 	};
 
 	return cmocka_run_group_tests_name("compile", tests, NULL, NULL);

@@ -458,6 +458,10 @@ static void test_strings_and_types(void **state)
 	CASE(-EINVAL, "section TATR: entry 1 names attribute 9 but the policy "
 		      "has 2 attributes",
 	     *TATR(m, 1) = 9);
+	CASE(-EINVAL, "section TATR: type 2 lists attribute 1 twice",
+	     *TATR(m, 0) = 1);
+	/* the same attribute for two types is fine */
+	CASE(0, "", *TATR(m, 2) = 0);
 	CASE(-EINVAL, "section ATTR: attribute 0 is named \"fs_t\" like type 1",
 	     ATTR(m, 0)->name = TYPE(m, 1)->name);
 	CASE(-EINVAL, "section ATTR: attribute 1 is named \"fs_attr\" like "

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "common/strbuf.h"
 #include "policy/ability.h"
@@ -1180,6 +1181,208 @@ static void test_version2_without_news(void **state)
 	sp_builder_free(b);
 }
 
+/* ---------------------------------------------------------------------
+ * A builder filled from a loaded policy; a policy with one more type
+ */
+
+static char *dump_of(const struct sp_policy *p)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sp_policy_dump(p, NULL, &sb);
+	assert_int_equal(sb_error(&sb), 0);
+	return sb_steal(&sb);
+}
+
+static void test_builder_from_policy(void **state)
+{
+	const uint32_t id = 0x600d;
+	struct sp_builder *b = example_builder(), *b2;
+	struct sp_policy *p, *q;
+	const uint8_t *orig;
+	void *buf, *again;
+	size_t len, olen, alen;
+	char *d1, *d2;
+	int mut;
+
+	(void)state;
+	for (mut = 0; mut <= 1; mut++) {
+		p = load_b(b, mut, &id);
+		orig = sp_policy_data(p, &olen);
+		/* every kind of section is in it */
+		assert_int_equal(((const struct spb_header *)orig)->section_count,
+				 11);
+		assert_int_equal(sp_builder_from_policy(p, &b2), 0);
+		serialize(b2, mut, &id, &buf, &len);
+		/* byte for byte: checksum and policy ID included */
+		assert_int_equal(len, olen);
+		assert_memory_equal(buf, orig, len);
+		/* and the rebuilt builder is a builder like any other */
+		assert_int_equal(sp_builder_add_type(b2, "more_t"), 4);
+		serialize(b2, mut, &id, &again, &alen);
+		assert_true(alen > len);
+		free(again);
+		free(buf);
+		sp_builder_free(b2);
+		sp_policy_free(p);
+	}
+	assert_int_equal(sp_builder_from_policy(NULL, &b2), -EINVAL);
+	assert_null(b2);
+
+	/* a version 1 file comes back as version 2 and says the same */
+	sp_builder_free(b);
+	b = sp_builder_new();
+	assert_int_equal(sp_builder_add_type(b, "a_t"), 1);
+	assert_int_equal(sp_builder_add_rule(b, 1, "/x/...", SPB_R_LINK,
+					     SPB_NO_TYPE), 0);
+	serialize(b, false, &id, &buf, &len);
+	((struct spb_header *)buf)->version = 1;
+	((struct spb_header *)buf)->checksum = 0;
+	((struct spb_header *)buf)->checksum =
+		(uint32_t)crc32(0L, buf, (uInt)len);
+	assert_int_equal(sp_policy_load(buf, len, &p, NULL, 0), 0);
+	free(buf);
+	assert_int_equal(sp_builder_from_policy(p, &b2), 0);
+	q = load_b(b2, false, &id);
+	assert_int_equal(((const struct spb_header *)sp_policy_data(q, NULL))
+				 ->version, 2);
+	d1 = dump_of(p);
+	d2 = dump_of(q);
+	assert_string_equal(d1, d2);
+	free(d1);
+	free(d2);
+	sp_policy_free(p);
+	sp_policy_free(q);
+	sp_builder_free(b2);
+	sp_builder_free(b);
+}
+
+static void test_add_type(void **state)
+{
+	struct sp_builder *b = example_builder();
+	const uint32_t id = 0xabc;
+	struct sp_policy *p, *q;
+	struct sp_grant_view g[8];
+	char *d1, *d2, *want;
+	uint32_t t = 99, u;
+	int mut;
+
+	(void)state;
+	for (mut = 0; mut <= 1; mut++) {
+		p = load_b(b, mut, &id);
+		assert_int_equal(sp_policy_add_type(p, "dev_t", SPB_T_LEARNING,
+						    &q, &t), 0);
+		assert_int_equal(t, 4);
+		/* same ID and mutability */
+		assert_int_equal(sp_policy_id(q), 0xabc);
+		assert_int_equal(sp_policy_mutable(q), mut);
+		assert_int_equal(sp_policy_type_count(q), 5);
+		assert_string_equal(sp_policy_type_name(q, 4), "dev_t");
+		assert_int_equal(sp_policy_type_lookup(q, "dev_t", &u), 0);
+		assert_int_equal(u, 4);
+		assert_true(sp_policy_type_declared(q, 4));
+		assert_true(sp_policy_type_learning(q, 4));
+		/* the defaults, nothing else: no rules, no limit, no attrs */
+		assert_int_equal(sp_policy_grants(q, 4, SP_ROOT, g, 8), 1);
+		assert_int_equal(g[0].ability, AB_PUBLIC_CHANNEL);
+		assert_false(g[0].ranged);
+		assert_int_equal(sp_policy_grants(q, 4, SP_NONROOT, g, 8), 1);
+		assert_int_equal(g[0].ability, AB_PUBLIC_CHANNEL);
+		assert_int_equal(sp_policy_caps(q, 4, SP_ROOT), 0);
+		assert_int_equal(sp_policy_rules(q, 4, NULL, 0), 0);
+		assert_int_equal(sp_policy_type_limit(q, 4, SP_LIMIT_PROCESSES),
+				 0);
+		assert_null(sp_policy_type_attrs(q, 4, NULL));
+		assert_int_equal(sp_policy_check_attach(q, 4, "/x", SPB_NO_TYPE,
+							NULL), SP_PATH_NO_RULE);
+		/* every old type and rule is as it was: the dump is the old
+		 * dump with one more type at the end */
+		d1 = dump_of(p);
+		d2 = dump_of(q);
+		assert_int_equal(asprintf(&want, "%s\n"
+					  "type dev_t (4), learning\n"
+					  "  root: PUBLIC_CHANNEL\n"
+					  "  non-root: PUBLIC_CHANNEL\n",
+					  d1), (int)strlen(d1) + 76);
+		/* "4 types" becomes "5 types" in the first line */
+		*strstr(want, "4 types") = '5';
+		assert_string_equal(d2, want);
+		free(want);
+		free(d1);
+		free(d2);
+		sp_policy_free(q);
+
+		/* without flags the type is declared and enforced */
+		assert_int_equal(sp_policy_add_type(p, "plain_t", 0, &q, NULL),
+				 0);
+		assert_true(sp_policy_type_declared(q, 4));
+		assert_false(sp_policy_type_learning(q, 4));
+		sp_policy_free(q);
+		sp_policy_free(p);
+	}
+
+	p = load_b(b, false, &id);
+	q = (struct sp_policy *)1;
+	/* taken: a type, default, an attribute */
+	assert_int_equal(sp_policy_add_type(p, "fs_t", 0, &q, &t), -EEXIST);
+	assert_null(q);
+	assert_int_equal(sp_policy_add_type(p, "default", 0, &q, &t), -EEXIST);
+	assert_int_equal(sp_policy_add_type(p, "user_attr", 0, &q, &t),
+			 -EEXIST);
+	/* names the language refuses */
+	assert_int_equal(sp_policy_add_type(p, "self", 0, &q, &t), -EINVAL);
+	assert_int_equal(sp_policy_add_type(p, "Self", 0, &q, &t), -EINVAL);
+	assert_int_equal(sp_policy_add_type(p, "fs-t", 0, &q, &t), -EINVAL);
+	assert_int_equal(sp_policy_add_type(p, "1t", 0, &q, &t), -EINVAL);
+	assert_int_equal(sp_policy_add_type(p, "", 0, &q, &t), -EINVAL);
+	assert_int_equal(sp_policy_add_type(p, "a/b", 0, &q, &t), -EINVAL);
+	assert_int_equal(sp_policy_add_type(p, NULL, 0, &q, &t), -EINVAL);
+	{
+		char name[300];
+
+		memset(name, 'n', sizeof(name));
+		name[256] = '\0';
+		assert_int_equal(sp_policy_add_type(p, name, 0, &q, &t),
+				 -EINVAL);
+		name[255] = '\0';
+		assert_int_equal(sp_policy_add_type(p, name, 0, &q, &t), 0);
+		sp_policy_free(q);
+	}
+	/* unknown flags */
+	assert_int_equal(sp_policy_add_type(p, "x_t", 0x4, &q, &t), -EINVAL);
+	assert_int_equal(sp_policy_add_type(NULL, "x_t", 0, &q, &t), -EINVAL);
+	assert_int_equal(sp_policy_add_type(p, "x_t", 0, NULL, &t), -EINVAL);
+	assert_int_equal(t, 4); /* untouched by the failures */
+	sp_policy_free(p);
+	sp_builder_free(b);
+}
+
+static void test_add_type_limit(void **state)
+{
+	struct sp_builder *b = sp_builder_new();
+	struct sp_policy *p, *q = NULL;
+	char name[16];
+	uint32_t i, t;
+
+	(void)state;
+	/* SPB_MAX_TYPES types, default included */
+	for (i = 1; i < SPB_MAX_TYPES - 1; i++) {
+		snprintf(name, sizeof(name), "t%u", i);
+		assert_int_equal(sp_builder_add_type(b, name), (int)i);
+	}
+	p = load_b(b, false, NULL);
+	assert_int_equal(sp_policy_add_type(p, "last_t", 0, &q, &t), 0);
+	assert_int_equal(t, SPB_MAX_TYPES - 1);
+	assert_int_equal(sp_policy_type_count(q), SPB_MAX_TYPES);
+	sp_policy_free(p);
+	assert_int_equal(sp_policy_add_type(q, "one_more_t", 0, &p, &t),
+			 -E2BIG);
+	/* a taken name is the answer even when the policy is full */
+	assert_int_equal(sp_policy_add_type(q, "t7", 0, &p, &t), -EEXIST);
+	sp_policy_free(q);
+	sp_builder_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1207,6 +1410,9 @@ int main(void)
 		cmocka_unit_test(test_learning),
 		cmocka_unit_test(test_type_limits),
 		cmocka_unit_test(test_version2_without_news),
+		cmocka_unit_test(test_builder_from_policy),
+		cmocka_unit_test(test_add_type),
+		cmocka_unit_test(test_add_type_limit),
 	};
 
 	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);
