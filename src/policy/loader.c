@@ -56,6 +56,84 @@ static const char *shown(const char *s, char *buf, size_t buflen)
 }
 
 /* ---------------------------------------------------------------------
+ * Policy text where a binary policy is expected (secpol -i file.sp)
+ */
+
+/* Not the magic, and the first bytes are text: printable ASCII, white
+ * space or UTF-8 (comments may hold any language). */
+static bool looks_like_text(const uint8_t *d, size_t len)
+{
+	size_t i, n = len < 256 ? len : 256;
+
+	if (len == 0 ||
+	    memcmp(d, SPB_MAGIC, len < sizeof(SPB_MAGIC) ? len
+							: sizeof(SPB_MAGIC)) == 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (d[i] == '\t' || d[i] == '\n' || d[i] == '\r')
+			continue;
+		if (d[i] < 0x20 || d[i] == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+static const char text_msg[] = "this is policy text, not a binary policy; "
+			       "compile it first";
+
+/* A path as one shell word, escaped for the terminal. */
+static void put_shell_word(struct strbuf *sb, const char *s)
+{
+	bool plain = s[0] != '\0' && s[0] != '-';
+	const char *c;
+
+	for (c = s; *c && plain; c++)
+		plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST"
+			       "UVWXYZ0123456789_./+,:@%=-",
+			       *c) != NULL;
+	if (plain) {
+		sb_puts(sb, s);
+		return;
+	}
+	/* '...' with each ' written '\'' ; control bytes escaped */
+	sb_putc(sb, '\'');
+	for (c = s; *c; c++) {
+		size_t n = strcspn(c, "'");
+
+		sb_escape(sb, c, n, ESC_KEEP_SPACE);
+		c += n;
+		if (!*c)
+			break;
+		sb_puts(sb, "'\\''");
+	}
+	sb_putc(sb, '\'');
+}
+
+/* The message for a policy file that is text, with the command that
+ * compiles it: "x.sp" -> "secpolcompile -o x.bin x.sp". */
+static int fail_text_file(struct ld *l, const char *path)
+{
+	struct strbuf out = STRBUF_INIT, bin = STRBUF_INIT;
+	size_t n = strlen(path);
+	int r;
+
+	if (n > 3 && strcmp(path + n - 3, ".sp") == 0)
+		sb_append(&bin, path, n - 3);
+	else
+		sb_puts(&bin, path);
+	sb_puts(&bin, ".bin");
+	sb_puts(&out, "secpolcompile -o ");
+	put_shell_word(&out, sb_error(&bin) ? "FILE.bin" : sb_str(&bin));
+	sb_putc(&out, ' ');
+	put_shell_word(&out, path);
+	r = fail(l, -EINVAL, "%s: %s", text_msg,
+		 sb_error(&out) ? "secpolcompile" : sb_str(&out));
+	sb_free(&out);
+	sb_free(&bin);
+	return r;
+}
+
+/* ---------------------------------------------------------------------
  * Header and section table
  */
 struct kind_info {
@@ -93,6 +171,8 @@ static int check_header(struct ld *l)
 	struct spb_header *h = &p->hdr;
 	uint32_t crc;
 
+	if (looks_like_text(p->data, p->len))
+		return fail(l, -EINVAL, "%s with secpolcompile", text_msg);
 	if (p->len < sizeof(*h))
 		return fail(l, -EINVAL,
 			    "file is %zu bytes, shorter than the %zu-byte header",
@@ -1102,6 +1182,10 @@ int sp_policy_load_file(const char *path, struct sp_policy **out, char *err,
 			    path, SPB_MAX_FILE);
 	if (r < 0)
 		return fail(&l, r, "%s: %s", path, strerror(-r));
+	if (looks_like_text((const uint8_t *)buf, len)) {
+		free(buf);
+		return fail_text_file(&l, path);
+	}
 	return load_owned((uint8_t *)buf, len, out, err, errlen);
 }
 

@@ -998,6 +998,68 @@ static void test_load_file(void **state)
 	assert_non_null(strstr(err, path));
 }
 
+/* Policy text given where a binary policy is expected (issue 12). */
+static void test_policy_text(void **state)
+{
+	static const char text[] = "# policy\ntype fs_t;\r\n\tallow fs_t "
+				   "self:ability io;  # caf\xc3\xa9\n";
+	char dir[] = "/tmp/test_loader.XXXXXX", path[64];
+	struct sp_policy *p = NULL;
+	char err[512], want[256];
+	uint8_t m[64];
+	FILE *f;
+
+	(void)state;
+	expect((const uint8_t *)text, strlen(text), -EINVAL,
+	       "this is policy text, not a binary policy; compile it first "
+	       "with secpolcompile");
+	/* shorter than the header: still text, not "shorter than" */
+	expect((const uint8_t *)"type a;", 7, -EINVAL, "this is policy text");
+	expect((const uint8_t *)" ", 1, -EINVAL, "this is policy text");
+	/* not text: NUL, other control bytes, DEL; the magic's beginning */
+	expect((const uint8_t *)"type a;\0", 8, -EINVAL,
+	       "file is 8 bytes, shorter than the 40-byte header");
+	expect((const uint8_t *)"type\033a;", 8, -EINVAL, "shorter than");
+	expect((const uint8_t *)"type\177a;", 8, -EINVAL, "shorter than");
+	expect((const uint8_t *)"SPOLB", 5, -EINVAL, "shorter than");
+	memset(m, 'a', sizeof(m));
+	m[63] = 0x01;
+	expect(m, sizeof(m), -EINVAL, "bad magic");
+	m[63] = 'a';
+	expect(m, sizeof(m), -EINVAL, "this is policy text");
+
+	/* from a file: the command that compiles it */
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/svc.sp", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(sp_policy_load_file(path, &p, err, sizeof(err)),
+			 -EINVAL);
+	assert_null(p);
+	snprintf(want, sizeof(want),
+		 "this is policy text, not a binary policy; compile it first: "
+		 "secpolcompile -o %s/svc.bin %s/svc.sp",
+		 dir, dir);
+	assert_string_equal(err, want);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/a b's", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(sp_policy_load_file(path, &p, err, sizeof(err)),
+			 -EINVAL);
+	snprintf(want, sizeof(want),
+		 "this is policy text, not a binary policy; compile it first: "
+		 "secpolcompile -o '%s/a b'\\''s.bin' '%s/a b'\\''s'",
+		 dir, dir);
+	assert_string_equal(err, want);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1020,6 +1082,7 @@ int main(void)
 		T(test_bit_flips_structural),
 		cmocka_unit_test(test_shared_tails),
 		T(test_load_file),
+		cmocka_unit_test(test_policy_text),
 	};
 #undef T
 
