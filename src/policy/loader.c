@@ -772,6 +772,16 @@ static int check_grants(struct ld *l)
 				    "section GRNT: grant %u: ability 0x%x "
 				    "takes no subranges",
 				    i, g->ability);
+		/* the builder marks every custom ability granted with
+		 * subranges (monitors print its values) */
+		if (g->range_count && ability_is_custom(g->ability) &&
+		    !(p->customs[g->ability - AB_CUSTOM_BASE].flags &
+		      SPB_C_RANGED))
+			return fail(l, -EINVAL,
+				    "section GRNT: grant %u gives custom "
+				    "ability %u subranges, but section ABIL "
+				    "does not mark it ranged",
+				    i, g->ability - AB_CUSTOM_BASE);
 		key = (uint64_t)g->type << 24 | (uint64_t)g->domain << 16 |
 		      g->ability;
 		if (i > 0 && key <= prev_key)

@@ -489,6 +489,13 @@ static void test_customs_and_named(void **state)
 	CASE(-EINVAL, "section ABIL: custom ability 1 has unknown flag bits "
 		      "0x4",
 	     ABIL(m, 1)->flags |= 4);
+	/* granted with subranges (grant 12) but not marked ranged */
+	CASE(-EINVAL, "section GRNT: grant 12 gives custom ability 0 "
+		      "subranges, but section ABIL does not mark it ranged",
+	     ABIL(m, 0)->flags = 0);
+	/* marked ranged without a ranged grant is what `ability x/y;` and
+	 * a later '-x/y' leave: fine */
+	CASE(0, "", ABIL(m, 1)->flags = SPB_C_RANGED);
 	CASE(-EINVAL, "section NRNG: range 1 is named \"gpu_mem\" like range 0",
 	     NRNG(m, 1)->name = NRNG(m, 0)->name);
 	CASE(-EINVAL, "section NRNG: range 0: invalid name \"iofunc/dux\"",
