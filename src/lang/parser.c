@@ -33,6 +33,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -658,11 +659,13 @@ static bool parse_limit_value(struct parser *p, struct stmt *st,
 			      const char *kind, uint64_t max)
 {
 	const struct token *t = &p->tok;
+	char what[64];
 	uint64_t v;
 	int r;
 
 	if (t->kind != T_WORD) {
-		unexpected(p, "the number of processes");
+		snprintf(what, sizeof(what), "the number of %s", kind);
+		unexpected(p, what);
 		return false;
 	}
 	st->u.limit.value_loc = t->loc;

@@ -909,7 +909,9 @@ static void limit_type(struct sema *s, const struct stmt *st, uint32_t type,
 			   "type '%s'%s already has a limit of %llu %s, set at %s:%u; a type has one limit of each kind",
 			   t->name, via(s, n, &v),
 			   (unsigned long long)t->limit[k], kind,
-			   s->diags->srcs[first->file].name, first->line);
+			   diag_quote(s->diags, s->diags->srcs[first->file].name,
+				      strlen(s->diags->srcs[first->file].name)),
+			   first->line);
 		diag_note(s->diags, first, "the first limit of '%s' is here",
 			  t->name);
 		return;
