@@ -71,6 +71,8 @@ enum stmt_kind {
 	S_ALLOW_ATTACH,  /* allow_attach S PATH(s) [NEWTYPE]; */
 	S_ALLOW_LINK,    /* allow_link S PATH(s); */
 	S_DERIVE,        /* derive_type T name T2; */
+	S_LEARN,         /* learn S; */
+	S_LIMIT,         /* limit S KIND N; */
 };
 
 struct stmt {
@@ -101,6 +103,13 @@ struct stmt {
 		struct {
 			struct name type, name, derived;
 		} derive;
+		struct name_list learn; /* the subjects */
+		struct {
+			struct name_list subjects;
+			uint32_t kind;  /* enum sp_limit_kind */
+			uint64_t value; /* checked: 1..the kind's largest */
+			struct loc value_loc;
+		} limit;
 	} u;
 };
 

@@ -28,9 +28,24 @@ int sema_codegen(struct sema *s, struct sp_builder *b)
 	for (i = 1; i < s->ntypes; i++)
 		if (!built(s, sp_builder_add_type(b, s->types[i].name), "a type"))
 			return -EINVAL;
-	for (i = 0; i < s->ntypes; i++)
-		if (s->types[i].declared)
+	for (i = 0; i < s->ntypes; i++) {
+		const struct sym_type *t = &s->types[i];
+
+		if (t->declared)
 			sp_builder_mark_declared(b, (uint32_t)i);
+		if (t->learning &&
+		    !built(s, sp_builder_set_type_flags(b, (uint32_t)i,
+							SPB_T_LEARNING),
+			   "a learning type"))
+			return -EINVAL;
+		for (k = 1; k <= SPB_L_LAST; k++)
+			if (t->limit[k] &&
+			    !built(s, sp_builder_set_limit(b, (uint32_t)i,
+							   (enum sp_limit_kind)k,
+							   t->limit[k]),
+				   "a limit"))
+				return -EINVAL;
+	}
 	for (i = 0; i < s->nattrs; i++)
 		if (!built(s, sp_builder_add_attr(b, s->attrs[i].name),
 			   "an attribute"))

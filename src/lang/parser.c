@@ -5,7 +5,7 @@
  *
  *   policy    = { statement } ;
  *   statement = type | attribute | ability | range | allow | attach
- *             | link | derive ;
+ *             | link | derive | learn | limit ;
  *   type      = "type" NAME { "," NAME } ";" ;
  *   attribute = "attribute" NAME ";" ;
  *   ability   = "ability" WORD ";" ;
@@ -23,6 +23,8 @@
  *   link      = "allow_link" names paths ";" ;
  *   paths     = WORD | "{" WORD { WORD } "}" ;
  *   derive    = "derive_type" NAME NAME NAME ";" ;
+ *   learn     = "learn" names ";" ;
+ *   limit     = "limit" names KIND NUMBER ";" ;      (KIND: "processes")
  *
  * Keywords are matched without regard to case, as QNX policies write
  * ability names in either case.
@@ -31,12 +33,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "common/strnum.h"
 #include "lexer.h"
 #include "policy/format.h"
+#include "policy/policy.h"
 #include "suggest.h"
 
 struct parser {
@@ -90,7 +94,7 @@ static void unexpected(struct parser *p, const char *expected)
 
 static const char *const statement_keywords[] = {
 	"type", "attribute", "ability", "range", "allow", "allow_attach",
-	"allow_link", "derive_type", NULL,
+	"allow_link", "derive_type", "learn", "limit", NULL,
 };
 
 static bool is_statement_keyword(const struct token *t);
@@ -616,6 +620,102 @@ static bool parse_derive(struct parser *p, struct stmt *st)
 	return expect_semi(p, &st->loc, "';' to end derive_type");
 }
 
+static bool parse_learn(struct parser *p, struct stmt *st)
+{
+	if (!parse_names(p, &st->u.learn, "a type, an attribute or '{' after 'learn'"))
+		return false;
+	return expect_semi(p, &st->loc, "';' to end the learn statement");
+}
+
+/* An unknown kind of limit: name the known ones, and a close one. */
+static void unknown_limit_kind(struct parser *p)
+{
+	struct suggester sg;
+	char known[128] = "";
+	size_t at = 0;
+	unsigned k;
+
+	suggester_init(&sg, p->tok.text, p->tok.len, true);
+	for (k = 1; k <= SPB_L_LAST; k++) {
+		const char *name = sp_limit_kind_name((enum sp_limit_kind)k);
+
+		suggester_add(&sg, name);
+		at += (size_t)snprintf(known + at, sizeof(known) - at, "%s%s",
+				       k > 1 ? ", " : "", name);
+		if (at >= sizeof(known))
+			break;
+	}
+	if (suggester_best(&sg))
+		diag_error(p->diags, &p->tok.loc,
+			   "unknown kind of limit '%s'; did you mean '%s'? (the kinds are: %s)",
+			   tok_desc(p, &p->tok), suggester_best(&sg), known);
+	else
+		diag_error(p->diags, &p->tok.loc,
+			   "unknown kind of limit '%s' (the kinds are: %s)",
+			   tok_desc(p, &p->tok), known);
+}
+
+static bool parse_limit_value(struct parser *p, struct stmt *st,
+			      const char *kind, uint64_t max)
+{
+	const struct token *t = &p->tok;
+	char what[64];
+	uint64_t v;
+	int r;
+
+	if (t->kind != T_WORD) {
+		snprintf(what, sizeof(what), "the number of %s", kind);
+		unexpected(p, what);
+		return false;
+	}
+	st->u.limit.value_loc = t->loc;
+	/* decimal only: a count written 0200 means two hundred to a reader */
+	r = strnum_u64n(t->text, t->len, 10, 0, max, &v);
+	if (r == -ERANGE) {
+		diag_error(p->diags, &t->loc,
+			   "'%s' is more than %llu, the most %s the kernel allows",
+			   tok_desc(p, t), (unsigned long long)max, kind);
+		return false;
+	}
+	if (r < 0) {
+		diag_error(p->diags, &t->loc,
+			   "'%s' is not a number of %s (write a decimal number from 1 to %llu)",
+			   tok_desc(p, t), kind, (unsigned long long)max);
+		return false;
+	}
+	if (v == 0) {
+		diag_error(p->diags, &t->loc,
+			   "a limit of 0 %s would let no process of the type run; write 1 to %llu",
+			   kind, (unsigned long long)max);
+		return false;
+	}
+	st->u.limit.value = v;
+	next(p);
+	return true;
+}
+
+static bool parse_limit(struct parser *p, struct stmt *st)
+{
+	enum sp_limit_kind kind;
+
+	if (!parse_names(p, &st->u.limit.subjects, "a type, an attribute or '{' after 'limit'"))
+		return false;
+	if (p->tok.kind != T_WORD) {
+		unexpected(p, "the kind of limit (processes)");
+		return false;
+	}
+	if (sp_limit_kind_lookup(p->tok.text, p->tok.len, &kind) < 0) {
+		unknown_limit_kind(p);
+		return false;
+	}
+	st->u.limit.kind = kind;
+	next(p);
+	if (!parse_limit_value(p, st, sp_limit_kind_name(kind),
+			       sp_limit_kind_max(kind)))
+		return false;
+	return expect_semi(p, &st->loc, "';' to end the limit statement");
+}
+
 static bool is_statement_keyword(const struct token *t)
 {
 	size_t i;
@@ -648,7 +748,7 @@ static void bad_statement(struct parser *p)
 			   tok_desc(p, &p->tok), best);
 	else
 		diag_error(p->diags, &p->tok.loc,
-			   "expected a statement (type, attribute, ability, range, allow, allow_attach, allow_link or derive_type), found '%s'",
+			   "expected a statement (type, attribute, ability, range, allow, allow_attach, allow_link, derive_type, learn or limit), found '%s'",
 			   tok_desc(p, &p->tok));
 }
 
@@ -713,6 +813,12 @@ int parse_policy(const struct source *srcs, size_t nsrcs, struct arena *arena,
 		} else if (word_is(&p.tok, "derive_type")) {
 			st = new_stmt(&p, ast, &cap, S_DERIVE);
 			ok = st && parse_derive(&p, st);
+		} else if (word_is(&p.tok, "learn")) {
+			st = new_stmt(&p, ast, &cap, S_LEARN);
+			ok = st && parse_learn(&p, st);
+		} else if (word_is(&p.tok, "limit")) {
+			st = new_stmt(&p, ast, &cap, S_LIMIT);
+			ok = st && parse_limit(&p, st);
 		} else {
 			bad_statement(&p);
 		}

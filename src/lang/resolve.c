@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -811,9 +812,118 @@ static void resolve_derive(struct sema *s, const struct stmt *st)
 	free(to.v);
 }
 
+/*
+ * learn and limit apply to the types a subject names, each reached with
+ * the site of its name (an attribute's site for its types).  A type met
+ * twice in one statement (directly and through an attribute) is one use,
+ * at its first site.
+ */
+typedef void (*per_type_fn)(struct sema *s, const struct stmt *st,
+			    uint32_t type, const struct name *n);
+
+/* " (of attribute 'a')" when n names an attribute, "" otherwise. */
+struct via {
+	char s[SPB_MAX_NAME + 32];
+};
+
+static const char *via(struct sema *s, const struct name *n, struct via *buf)
+{
+	uint32_t v;
+
+	buf->s[0] = '\0';
+	if (strmap_get(&s->names, n->s, n->len, &v) && (v & SYM_ATTR))
+		snprintf(buf->s, sizeof(buf->s), " (of attribute '%s')",
+			 s->attrs[v & ~SYM_ATTR].name);
+	return buf->s;
+}
+
+static void for_each_subject(struct sema *s, const struct stmt *st,
+			     const struct name_list *subjects, per_type_fn fn)
+{
+	size_t i, k;
+
+	for (i = 0; i < subjects->n && !s->oom; i++) {
+		const struct name *n = &subjects->v[i];
+		struct idlist ids = {0};
+
+		if (n->self) {
+			diag_error(s->diags, &n->loc,
+				   "'self' refers to the subject and cannot be one");
+			continue;
+		}
+		if (resolve_name(s, n, true, "type", &ids))
+			for (k = 0; k < ids.n; k++) {
+				struct sym_type *t = &s->types[ids.v[k]];
+
+				if (t->seen == s->seq + 1)
+					continue;
+				t->seen = s->seq + 1;
+				fn(s, st, ids.v[k], n);
+			}
+		free(ids.v);
+	}
+}
+
+static void learn_type(struct sema *s, const struct stmt *st, uint32_t type,
+		       const struct name *n)
+{
+	struct sym_type *t = &s->types[type];
+	struct via v;
+
+	(void)st;
+	if (type == 0) {
+		diag_warning(s->diags, &n->loc,
+			     "type 'default'%s cannot learn: untyped processes are never supervised; ignored",
+			     via(s, n, &v));
+		return;
+	}
+	if (t->learning) {
+		diag_warning(s->diags, &n->loc, "type '%s'%s already learns",
+			     t->name, via(s, n, &v));
+		diag_note(s->diags, &t->learn_loc, "'%s' learns from here",
+			  t->name);
+		return;
+	}
+	t->learning = true;
+	t->learn_loc = n->loc;
+}
+
+static void limit_type(struct sema *s, const struct stmt *st, uint32_t type,
+		       const struct name *n)
+{
+	uint32_t k = st->u.limit.kind;
+	const char *kind = sp_limit_kind_name((enum sp_limit_kind)k);
+	struct sym_type *t = &s->types[type];
+	const struct loc *first;
+	struct via v;
+
+	if (type == 0) {
+		diag_warning(s->diags, &n->loc,
+			     "type 'default'%s cannot have a limit: untyped processes are never supervised; ignored",
+			     via(s, n, &v));
+		return;
+	}
+	if (t->limit[k]) {
+		first = &t->limit_loc[k];
+		diag_error(s->diags, &n->loc,
+			   "type '%s'%s already has a limit of %llu %s, set at %s:%u; a type has one limit of each kind",
+			   t->name, via(s, n, &v),
+			   (unsigned long long)t->limit[k], kind,
+			   diag_quote(s->diags, s->diags->srcs[first->file].name,
+				      strlen(s->diags->srcs[first->file].name)),
+			   first->line);
+		diag_note(s->diags, first, "the first limit of '%s' is here",
+			  t->name);
+		return;
+	}
+	t->limit[k] = st->u.limit.value;
+	t->limit_loc[k] = n->loc;
+}
+
 int sema_resolve(struct sema *s, const struct policy_ast *ast)
 {
-	size_t i;
+	const uint16_t *def;
+	size_t i, k, ndef;
 
 	for (i = 0; i < ast->n && !s->oom; i++) {
 		const struct stmt *st = &ast->stmts[i];
@@ -836,16 +946,23 @@ int sema_resolve(struct sema *s, const struct policy_ast *ast)
 		case S_ALLOW_ATTACH:
 		case S_ALLOW_LINK:
 		case S_DERIVE:
+		case S_LEARN:
+		case S_LIMIT:
 			break;
 		}
 	}
+	/* An attribute's members are part of the types' declarations: all
+	 * are known before any statement uses the attribute, wherever the
+	 * types are declared. */
+	for (i = 0; i < ast->n && !s->oom; i++)
+		if (ast->stmts[i].kind == S_TYPE)
+			link_attrs(s, &ast->stmts[i]);
 	for (i = 0; i < ast->n && !s->oom; i++) {
 		const struct stmt *st = &ast->stmts[i];
 
 		s->seq = (uint32_t)i;
 		switch (st->kind) {
 		case S_TYPE:
-			link_attrs(s, st);
 			break;
 		case S_ALLOW_ABILITY:
 			resolve_allow_ability(s, st);
@@ -860,20 +977,30 @@ int sema_resolve(struct sema *s, const struct policy_ast *ast)
 		case S_DERIVE:
 			resolve_derive(s, st);
 			break;
+		case S_LEARN:
+			for_each_subject(s, st, &st->u.learn, learn_type);
+			break;
+		case S_LIMIT:
+			for_each_subject(s, st, &st->u.limit.subjects,
+					 limit_type);
+			break;
 		case S_ATTRIBUTE:
 		case S_ABILITY:
 		case S_RANGE:
 			break;
 		}
 	}
-	/* public_channel is every type's by default (QNX's non-root
-	 * default); a '-public_channel' item takes it away */
+	/* the defaults (public_channel, QNX's non-root default) are every
+	 * type's; an item such as '-public_channel' takes one away */
 	s->seq = (uint32_t)ast->n;
+	def = ability_defaults(&ndef);
 	for (i = 0; i < s->ntypes && !s->oom; i++) {
-		add_fact(s, (uint32_t)i, SPB_DOM_ROOT, AB_PUBLIC_CHANNEL, F_GRANT,
-			 NULL, true, NULL, 0, NULL, 0);
-		add_fact(s, (uint32_t)i, SPB_DOM_NONROOT, AB_PUBLIC_CHANNEL,
-			 F_GRANT, NULL, true, NULL, 0, NULL, 0);
+		for (k = 0; k < ndef; k++) {
+			add_fact(s, (uint32_t)i, SPB_DOM_ROOT, def[k], F_GRANT,
+				 NULL, true, NULL, 0, NULL, 0);
+			add_fact(s, (uint32_t)i, SPB_DOM_NONROOT, def[k],
+				 F_GRANT, NULL, true, NULL, 0, NULL, 0);
+		}
 	}
 	return s->oom ? -ENOMEM : 0;
 }

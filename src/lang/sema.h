@@ -21,8 +21,14 @@ struct sym_type {
 	const char *name; /* NUL-terminated, in the arena */
 	struct loc loc;
 	bool declared;
+	bool learning;        /* `learn` */
+	struct loc learn_loc; /* the first learn of the type */
+	uint32_t seen;        /* statement seq + 1 that last reached it */
 	uint32_t *attrs;
 	size_t nattrs, attrs_cap;
+	/* `limit`, by kind (0: none), with the site that set each */
+	uint64_t limit[SPB_L_LAST + 1];
+	struct loc limit_loc[SPB_L_LAST + 1];
 };
 
 struct sym_attr {

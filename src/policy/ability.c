@@ -144,6 +144,15 @@ const char *ability_qnx_only_nth(size_t i)
 	return i < sizeof(qnx_only) / sizeof(qnx_only[0]) ? qnx_only[i] : NULL;
 }
 
+/* QNX's non-root default: a server may listen without asking */
+static const uint16_t defaults[] = { AB_PUBLIC_CHANNEL };
+
+const uint16_t *ability_defaults(size_t *n)
+{
+	*n = sizeof(defaults) / sizeof(defaults[0]);
+	return defaults;
+}
+
 const char *ability_alias_nth(size_t i, uint16_t *target)
 {
 	size_t k, seen = 0;

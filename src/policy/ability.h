@@ -71,6 +71,9 @@ const struct ability_info *ability_nth(size_t i);
 const char *ability_qnx_only_nth(size_t i);
 /* Iterate QNX aliases (alias name, target ID). */
 const char *ability_alias_nth(size_t i, uint16_t *target);
+/* The abilities every type has in both domains unless the policy removes
+ * them: the one list the compiler and sp_policy_add_type() use. */
+const uint16_t *ability_defaults(size_t *n);
 
 static inline bool ability_is_cap(uint16_t id)
 {

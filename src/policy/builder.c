@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The policy builder: the compiler's back end.  It collects types,
- * attributes, abilities, grants and rules in memory, refuses what the
- * format cannot hold, and serialises version 1 of format.h.
+ * attributes, abilities, grants, rules and limits in memory, refuses what
+ * the format cannot hold, and serialises the current version of format.h.
  */
 #include "policy_internal.h"
 
@@ -60,6 +60,12 @@ bool sp_name_is_custom(const char *s)
 			return false;
 	}
 	return slash;
+}
+
+bool sp_name_is_type(const char *s)
+{
+	/* the parser's check_decl_name(): `self` always means the subject */
+	return sp_name_is_ident(s) && strcasecmp(s, "self") != 0;
 }
 
 /* ---------------------------------------------------------------------
@@ -207,7 +213,8 @@ struct b_grant {
 
 struct b_type {
 	char *name;
-	bool declared;
+	uint32_t flags; /* SPB_T_* */
+	uint64_t limit[SPB_L_LAST + 1]; /* by kind; 0: none */
 	uint32_t *attrs;
 	size_t nattrs, cattrs;
 	struct b_grant *grants;
@@ -337,7 +344,32 @@ int sp_builder_add_type(struct sp_builder *b, const char *name)
 void sp_builder_mark_declared(struct sp_builder *b, uint32_t type)
 {
 	if (b && type < b->ntypes)
-		b->types[type].declared = true;
+		b->types[type].flags |= SPB_T_DECLARED;
+}
+
+int sp_builder_set_type_flags(struct sp_builder *b, uint32_t type,
+			      uint32_t flags)
+{
+	if (!b || type >= b->ntypes || (flags & ~SPB_T_KNOWN))
+		return -EINVAL;
+	if (type == 0 && (flags & SPB_T_LEARNING))
+		return -EINVAL;
+	b->types[type].flags |= flags;
+	return 0;
+}
+
+int sp_builder_set_limit(struct sp_builder *b, uint32_t type,
+			 enum sp_limit_kind kind, uint64_t value)
+{
+	uint64_t max = sp_limit_kind_max(kind);
+
+	if (!b || type == 0 || type >= b->ntypes || !max || value < 1 ||
+	    value > max)
+		return -EINVAL;
+	if (b->types[type].limit[kind])
+		return -EEXIST;
+	b->types[type].limit[kind] = value;
+	return 0;
 }
 
 int sp_builder_add_attr(struct sp_builder *b, const char *name)
@@ -536,6 +568,25 @@ int sp_builder_grant(struct sp_builder *b, uint32_t type, enum sp_domain dom,
 	return 0;
 }
 
+int sp_builder_grant_defaults(struct sp_builder *b, uint32_t type)
+{
+	const uint16_t *def;
+	size_t n, i;
+	int r;
+
+	def = ability_defaults(&n);
+	for (i = 0; i < n; i++) {
+		r = sp_builder_grant(b, type, SP_ROOT, def[i], NULL, 0, NULL, 0);
+		if (r < 0)
+			return r;
+		r = sp_builder_grant(b, type, SP_NONROOT, def[i], NULL, 0, NULL,
+				     0);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 void sp_builder_revoke(struct sp_builder *b, uint32_t type,
 		       enum sp_domain dom, uint16_t ability)
 {
@@ -712,6 +763,7 @@ struct ser {
 	struct spb_range *ranges;
 	struct spb_rule *rules;
 	struct spb_derive *derives;
+	struct spb_limit *limits;
 	const struct b_rule **rule_order;
 	const struct b_derive **derive_order;
 };
@@ -729,6 +781,7 @@ static void ser_free(struct ser *s)
 	free(s->ranges);
 	free(s->rules);
 	free(s->derives);
+	free(s->limits);
 	free(s->rule_order);
 	free(s->derive_order);
 }
@@ -761,7 +814,7 @@ static int build_types(struct sp_builder *b, struct ser *s, size_t *ntatr)
 			return r;
 		s->types[i] = (struct spb_type){
 			.name = off,
-			.flags = t->declared ? SPB_T_DECLARED : 0,
+			.flags = t->flags,
 			.attr_first = (uint32_t)total,
 			.attr_count = (uint32_t)t->nattrs,
 		};
@@ -917,13 +970,37 @@ static int build_rules(struct sp_builder *b, struct ser *s)
 	return 0;
 }
 
+/* Limits in (type, kind) order: the order of the loops. */
+static int build_limits(struct sp_builder *b, struct ser *s, size_t *nlimits)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < b->ntypes; i++)
+		for (k = 1; k <= SPB_L_LAST; k++)
+			n += b->types[i].limit[k] != 0;
+	s->limits = alloc_n(n, sizeof(*s->limits));
+	if (!s->limits)
+		return -ENOMEM;
+	n = 0;
+	for (i = 0; i < b->ntypes; i++)
+		for (k = 1; k <= SPB_L_LAST; k++)
+			if (b->types[i].limit[k])
+				s->limits[n++] = (struct spb_limit){
+					.type = (uint32_t)i,
+					.kind = (uint32_t)k,
+					.value = b->types[i].limit[k],
+				};
+	*nlimits = n;
+	return 0;
+}
+
 int sp_builder_serialize(struct sp_builder *b, bool mutable_,
 			 const uint32_t *policy_id, void **out, size_t *outlen)
 {
 	struct ser s = { 0 };
 	struct out_section secs[SPB_MAX_SECTIONS];
 	struct spb_header hdr = { 0 };
-	size_t nsec = 0, i, ntatr = 0, ngrants = 0, nranges = 0;
+	size_t nsec = 0, i, ntatr = 0, ngrants = 0, nranges = 0, nlimits = 0;
 	uint64_t off, table_end;
 	uint8_t *file = NULL;
 	int r;
@@ -947,6 +1024,9 @@ int sp_builder_serialize(struct sp_builder *b, bool mutable_,
 	r = build_rules(b, &s);
 	if (r < 0)
 		goto out;
+	r = build_limits(b, &s, &nlimits);
+	if (r < 0)
+		goto out;
 
 #define ADD(k, n, recsize, ptr)                                                \
 	do {                                                                   \
@@ -966,6 +1046,7 @@ int sp_builder_serialize(struct sp_builder *b, bool mutable_,
 	ADD(SPB_RNGE, nranges, sizeof(struct spb_range), s.ranges);
 	ADD(SPB_RULE, b->nrules, sizeof(struct spb_rule), s.rules);
 	ADD(SPB_DRVT, b->nderives, sizeof(struct spb_derive), s.derives);
+	ADD(SPB_TLIM, nlimits, sizeof(struct spb_limit), s.limits);
 #undef ADD
 	secs[nsec++] = (struct out_section){ SPB_STRS, 0, s.pool.len,
 					     s.pool.buf };

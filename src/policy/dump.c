@@ -158,6 +158,25 @@ static void dump_rules(const struct sp_policy *p, uint32_t type,
 	}
 }
 
+static void dump_limits(const struct sp_policy *p, uint32_t type,
+			struct strbuf *sb)
+{
+	unsigned k;
+
+	for (k = 1; k <= SPB_L_LAST; k++) {
+		uint64_t v = sp_policy_type_limit(p, type,
+						  (enum sp_limit_kind)k);
+		const char *what = sp_limit_kind_name((enum sp_limit_kind)k);
+
+		if (!v)
+			continue;
+		/* "limit: 1 process", "limit: 200 processes" */
+		if (v == 1 && k == SPB_L_PROCESSES)
+			what = "process";
+		sb_printf(sb, "  limit: %" PRIu64 " %s\n", v, what);
+	}
+}
+
 static void dump_derives(const struct sp_policy *p, uint32_t type,
 			 struct strbuf *sb)
 {
@@ -222,6 +241,8 @@ void sp_policy_dump(const struct sp_policy *p, const struct sp_dump_opts *o,
 		sb_puts(sb, "\ntype ");
 		put_esc(sb, sp_str(p, p->types[t].name));
 		sb_printf(sb, " (%u)", t);
+		if (sp_policy_type_learning(p, t))
+			sb_puts(sb, ", learning");
 		attrs = sp_policy_type_attrs(p, t, &na);
 		if ((o->what & SP_DUMP_ATTRS) && na) {
 			sb_puts(sb, ", attributes ");
@@ -238,6 +259,8 @@ void sp_policy_dump(const struct sp_policy *p, const struct sp_dump_opts *o,
 		}
 		if (o->only_ability != AB_NONE)
 			continue;
+		if (o->what & SP_DUMP_LIMITS)
+			dump_limits(p, t, sb);
 		dump_rules(p, t, o->what, sb);
 		if (o->what & SP_DUMP_DERIVE)
 			dump_derives(p, t, sb);

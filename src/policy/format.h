@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The binary policy format, version 1.  Everything is little-endian.
+ * The binary policy format, version 2.  Everything is little-endian.
  *
  *   header (struct spb_header, 40 bytes)
  *   section table (section_count x struct spb_section, 24 bytes each)
@@ -25,9 +25,15 @@
  *   RNGE  struct spb_range[count]; a grant's ranges are a slice of it
  *   RULE  struct spb_rule[count], sorted by type (stable: policy order)
  *   DRVT  struct spb_derive[count], sorted by (type, name)
+ *   TLIM  struct spb_limit[count], sorted by (type, kind), at most one per
+ *         pair, never for type 0                              (version 2)
  *
  * Optional sections may be absent; each kind appears at most once; unknown
  * kinds are refused (a new kind means a new version).
+ *
+ * Versions: 2 added TLIM and the type flag SPB_T_LEARNING.  The loader
+ * reads version 1 files too, holding them to version 1 (no TLIM section, no
+ * flag it did not know); the builder always writes the current version.
  */
 #ifndef SECPOL_FORMAT_H
 #define SECPOL_FORMAT_H
@@ -35,7 +41,8 @@
 #include <stdint.h>
 
 #define SPB_MAGIC "SPOLBIN" /* 8 bytes with the NUL */
-#define SPB_VERSION 1
+#define SPB_VERSION 2
+#define SPB_VERSION_MIN 1 /* the oldest version the loader reads */
 
 #define SPB_FOURCC(a, b, c, d)                                                 \
 	((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 |            \
@@ -50,6 +57,7 @@
 #define SPB_RNGE SPB_FOURCC('R', 'N', 'G', 'E')
 #define SPB_RULE SPB_FOURCC('R', 'U', 'L', 'E')
 #define SPB_DRVT SPB_FOURCC('D', 'R', 'V', 'T')
+#define SPB_TLIM SPB_FOURCC('T', 'L', 'I', 'M')
 
 /* Limits that the compiler enforces and the loader checks. */
 #define SPB_MAX_FILE (64u << 20)
@@ -60,6 +68,9 @@
 #define SPB_MAX_RULES (1u << 20)
 #define SPB_MAX_NAME 255 /* bytes in a type, attribute or ability name */
 #define SPB_MAX_PATH 4095
+/* A process limit counts tasks, as a pids cgroup does: at most the
+ * kernel's PID_MAX_LIMIT of them can exist. */
+#define SPB_MAX_PROCESSES (4u << 20)
 
 #define SPB_NO_TYPE 0xffffffffu
 #define SPB_NOT_NAMED 0xffffffffu
@@ -88,6 +99,10 @@ struct spb_section {
 
 /* spb_type.flags */
 #define SPB_T_DECLARED 0x1u /* written in the policy (type 0 may not be) */
+#define SPB_T_LEARNING 0x2u /* decided and reported, never refused (v2);
+			     * never type 0, which is not supervised */
+#define SPB_T_KNOWN_V1 0x1u
+#define SPB_T_KNOWN 0x3u
 
 struct spb_type {
 	uint32_t name;
@@ -169,6 +184,17 @@ struct spb_derive {
 	uint32_t reserved;
 };
 
+/* spb_limit.kind */
+#define SPB_L_PROCESSES 1u /* tasks (threads count) under the type at once;
+			    * value 1..SPB_MAX_PROCESSES */
+#define SPB_L_LAST SPB_L_PROCESSES
+
+struct spb_limit {
+	uint32_t type;
+	uint32_t kind;
+	uint64_t value;
+};
+
 _Static_assert(sizeof(struct spb_header) == 40, "header layout");
 _Static_assert(sizeof(struct spb_section) == 24, "section layout");
 _Static_assert(sizeof(struct spb_type) == 16, "type layout");
@@ -176,5 +202,6 @@ _Static_assert(sizeof(struct spb_grant) == 16, "grant layout");
 _Static_assert(sizeof(struct spb_range) == 24, "range layout");
 _Static_assert(sizeof(struct spb_rule) == 16, "rule layout");
 _Static_assert(sizeof(struct spb_derive) == 16, "derive layout");
+_Static_assert(sizeof(struct spb_limit) == 16, "limit layout");
 
 #endif

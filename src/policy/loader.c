@@ -56,6 +56,84 @@ static const char *shown(const char *s, char *buf, size_t buflen)
 }
 
 /* ---------------------------------------------------------------------
+ * Policy text where a binary policy is expected (secpol -i file.sp)
+ */
+
+/* Not the magic, and the first bytes are text: printable ASCII, white
+ * space or UTF-8 (comments may hold any language). */
+static bool looks_like_text(const uint8_t *d, size_t len)
+{
+	size_t i, n = len < 256 ? len : 256;
+
+	if (len == 0 ||
+	    memcmp(d, SPB_MAGIC, len < sizeof(SPB_MAGIC) ? len
+							: sizeof(SPB_MAGIC)) == 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (d[i] == '\t' || d[i] == '\n' || d[i] == '\r')
+			continue;
+		if (d[i] < 0x20 || d[i] == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+static const char text_msg[] = "this is policy text, not a binary policy; "
+			       "compile it first";
+
+/* A path as one shell word, escaped for the terminal. */
+static void put_shell_word(struct strbuf *sb, const char *s)
+{
+	bool plain = s[0] != '\0' && s[0] != '-';
+	const char *c;
+
+	for (c = s; *c && plain; c++)
+		plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST"
+			       "UVWXYZ0123456789_./+,:@%=-",
+			       *c) != NULL;
+	if (plain) {
+		sb_puts(sb, s);
+		return;
+	}
+	/* '...' with each ' written '\'' ; control bytes escaped */
+	sb_putc(sb, '\'');
+	for (c = s; *c; c++) {
+		size_t n = strcspn(c, "'");
+
+		sb_escape(sb, c, n, ESC_KEEP_SPACE);
+		c += n;
+		if (!*c)
+			break;
+		sb_puts(sb, "'\\''");
+	}
+	sb_putc(sb, '\'');
+}
+
+/* The message for a policy file that is text, with the command that
+ * compiles it: "x.sp" -> "secpolcompile -o x.bin x.sp". */
+static int fail_text_file(struct ld *l, const char *path)
+{
+	struct strbuf out = STRBUF_INIT, bin = STRBUF_INIT;
+	size_t n = strlen(path);
+	int r;
+
+	if (n > 3 && strcmp(path + n - 3, ".sp") == 0)
+		sb_append(&bin, path, n - 3);
+	else
+		sb_puts(&bin, path);
+	sb_puts(&bin, ".bin");
+	sb_puts(&out, "secpolcompile -o ");
+	put_shell_word(&out, sb_error(&bin) ? "FILE.bin" : sb_str(&bin));
+	sb_putc(&out, ' ');
+	put_shell_word(&out, path);
+	r = fail(l, -EINVAL, "%s: %s", text_msg,
+		 sb_error(&out) ? "secpolcompile" : sb_str(&out));
+	sb_free(&out);
+	sb_free(&bin);
+	return r;
+}
+
+/* ---------------------------------------------------------------------
  * Header and section table
  */
 struct kind_info {
@@ -63,10 +141,11 @@ struct kind_info {
 	const char *name;
 	uint32_t recsize; /* 0: not a record section (STRS) */
 	uint32_t max;     /* record limit */
+	uint16_t since;   /* the format version that introduced it */
 };
 
 enum { K_STRS, K_TYPE, K_ATTR, K_TATR, K_ABIL, K_NRNG, K_GRNT, K_RNGE,
-       K_RULE, K_DRVT, K_COUNT };
+       K_RULE, K_DRVT, K_TLIM, K_COUNT };
 
 static const struct kind_info kinds[K_COUNT] = {
 	[K_STRS] = { SPB_STRS, "STRS", 0, 0 },
@@ -81,6 +160,9 @@ static const struct kind_info kinds[K_COUNT] = {
 	[K_RNGE] = { SPB_RNGE, "RNGE", sizeof(struct spb_range), UINT32_MAX },
 	[K_RULE] = { SPB_RULE, "RULE", sizeof(struct spb_rule), SPB_MAX_RULES },
 	[K_DRVT] = { SPB_DRVT, "DRVT", sizeof(struct spb_derive), UINT32_MAX },
+	/* one per (type, kind): the order check bounds it by the types */
+	[K_TLIM] = { SPB_TLIM, "TLIM", sizeof(struct spb_limit), UINT32_MAX,
+		     2 },
 };
 
 static int check_header(struct ld *l)
@@ -89,6 +171,8 @@ static int check_header(struct ld *l)
 	struct spb_header *h = &p->hdr;
 	uint32_t crc;
 
+	if (looks_like_text(p->data, p->len))
+		return fail(l, -EINVAL, "%s with secpolcompile", text_msg);
 	if (p->len < sizeof(*h))
 		return fail(l, -EINVAL,
 			    "file is %zu bytes, shorter than the %zu-byte header",
@@ -98,11 +182,11 @@ static int check_header(struct ld *l)
 		return fail(l, -EINVAL,
 			    "not a secpol binary policy (bad magic)");
 	/* Before anything else a later version may have changed. */
-	if (h->version != SPB_VERSION)
+	if (h->version < SPB_VERSION_MIN || h->version > SPB_VERSION)
 		return fail(l, -ENOTSUP,
 			    "version %u is not supported (this build reads "
-			    "version %u)",
-			    h->version, SPB_VERSION);
+			    "versions %u to %u)",
+			    h->version, SPB_VERSION_MIN, SPB_VERSION);
 	if (h->header_size != sizeof(*h))
 		return fail(l, -EINVAL,
 			    "header: header_size is %u, expected %zu",
@@ -190,6 +274,11 @@ static int check_sections(struct ld *l, const struct spb_section **found)
 				    "0x%08x",
 				    i, s->kind);
 		k = (size_t)(ki - kinds);
+		if (ki->since > p->hdr.version)
+			return fail(l, -EINVAL,
+				    "section table entry %u: a %s section in a "
+				    "version %u file (it needs version %u)",
+				    i, ki->name, p->hdr.version, ki->since);
 		if (found[k])
 			return fail(l, -EINVAL,
 				    "section table entry %u: a second %s "
@@ -273,6 +362,7 @@ static void map_sections(struct sp_policy *p,
 	MAP(K_RNGE, ranges, nranges);
 	MAP(K_RULE, rules, nrules);
 	MAP(K_DRVT, derives, nderives);
+	MAP(K_TLIM, limits, nlimits);
 #undef MAP
 	p->strs = (const char *)(p->data + found[K_STRS]->offset);
 	/* <= SPB_MAX_FILE, so it fits */
@@ -335,7 +425,10 @@ static int check_types(struct ld *l)
 {
 	struct sp_policy *p = l->p;
 	_cleanup_free_ struct name_ent *ents = NULL;
+	_cleanup_free_ uint32_t *seen = NULL;
 	uint32_t i, running = 0, n;
+	/* a version 1 file holds only the flags version 1 knew */
+	uint32_t known = p->hdr.version >= 2 ? SPB_T_KNOWN : SPB_T_KNOWN_V1;
 	char buf[256];
 	int r;
 
@@ -355,11 +448,15 @@ static int check_types(struct ld *l)
 				    "expected \"default\"",
 				    shown(sp_str(p, t->name), buf,
 					  sizeof(buf)));
-		if (t->flags & ~SPB_T_DECLARED)
+		if (t->flags & ~known)
 			return fail(l, -EINVAL,
 				    "section TYPE: type %u has unknown flag "
 				    "bits 0x%x",
-				    i, t->flags & ~SPB_T_DECLARED);
+				    i, t->flags & ~known);
+		if (i == 0 && (t->flags & SPB_T_LEARNING))
+			return fail(l, -EINVAL,
+				    "section TYPE: type 0 (default) is "
+				    "learning, but it is never supervised");
 		if (t->attr_first != running)
 			return fail(l, -EINVAL,
 				    "section TYPE: type %u's attributes start "
@@ -383,6 +480,26 @@ static int check_types(struct ld *l)
 				    "section TATR: entry %u names attribute %u "
 				    "but the policy has %u attributes",
 				    i, p->tatr[i], p->nattrs);
+	/* each attribute once per type, as the builder writes it (a
+	 * policy rebuilt from this one must say the same thing) */
+	seen = calloc(p->nattrs ? p->nattrs : 1, sizeof(*seen));
+	if (!seen)
+		return fail(l, -ENOMEM, "out of memory");
+	for (i = 0; i < p->ntypes; i++) {
+		const struct spb_type *t = &p->types[i];
+		uint32_t k;
+
+		for (k = 0; k < t->attr_count; k++) {
+			uint32_t a = p->tatr[t->attr_first + k];
+
+			if (seen[a] == i + 1)
+				return fail(l, -EINVAL,
+					    "section TATR: type %u lists "
+					    "attribute %u twice",
+					    i, a);
+			seen[a] = i + 1;
+		}
+	}
 	for (i = 0; i < p->nattrs; i++) {
 		r = check_name(l, "ATTR", "attribute", i, p->attrs[i].name,
 			       N_IDENT);
@@ -655,6 +772,16 @@ static int check_grants(struct ld *l)
 				    "section GRNT: grant %u: ability 0x%x "
 				    "takes no subranges",
 				    i, g->ability);
+		/* the builder marks every custom ability granted with
+		 * subranges (monitors print its values) */
+		if (g->range_count && ability_is_custom(g->ability) &&
+		    !(p->customs[g->ability - AB_CUSTOM_BASE].flags &
+		      SPB_C_RANGED))
+			return fail(l, -EINVAL,
+				    "section GRNT: grant %u gives custom "
+				    "ability %u subranges, but section ABIL "
+				    "does not mark it ranged",
+				    i, g->ability - AB_CUSTOM_BASE);
 		key = (uint64_t)g->type << 24 | (uint64_t)g->domain << 16 |
 		      g->ability;
 		if (i > 0 && key <= prev_key)
@@ -789,6 +916,51 @@ static int check_derives(struct ld *l)
 					    "(type, name) order",
 					    i, i - 1);
 		}
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Limits
+ */
+static int check_limits(struct ld *l)
+{
+	struct sp_policy *p = l->p;
+	uint32_t i;
+
+	for (i = 0; i < p->nlimits; i++) {
+		const struct spb_limit *li = &p->limits[i];
+		uint64_t max = sp_limit_kind_max((enum sp_limit_kind)li->kind);
+
+		if (li->type >= p->ntypes)
+			return fail(l, -EINVAL,
+				    "section TLIM: limit %u names type %u but "
+				    "the policy has %u types",
+				    i, li->type, p->ntypes);
+		if (li->type == 0)
+			return fail(l, -EINVAL,
+				    "section TLIM: limit %u is for type 0 "
+				    "(default), which is never supervised",
+				    i);
+		if (!max)
+			return fail(l, -EINVAL,
+				    "section TLIM: limit %u has unknown kind %u",
+				    i, li->kind);
+		if (li->value < 1 || li->value > max)
+			return fail(l, -EINVAL,
+				    "section TLIM: limit %u: %llu %s is not "
+				    "within 1 - %llu",
+				    i, (unsigned long long)li->value,
+				    sp_limit_kind_name(
+					    (enum sp_limit_kind)li->kind),
+				    (unsigned long long)max);
+		if (i > 0 && (li->type < li[-1].type ||
+			      (li->type == li[-1].type &&
+			       li->kind <= li[-1].kind)))
+			return fail(l, -EINVAL,
+				    "section TLIM: limit %u is not after limit "
+				    "%u in (type, kind) order",
+				    i, i - 1);
 	}
 	return 0;
 }
@@ -963,6 +1135,9 @@ static int load_owned(uint8_t *buf, size_t len, struct sp_policy **out,
 	r = check_derives(&l);
 	if (r < 0)
 		goto bad;
+	r = check_limits(&l);
+	if (r < 0)
+		goto bad;
 	r = build_indexes(p);
 	if (r < 0) {
 		fail(&l, r, "out of memory");
@@ -1017,6 +1192,10 @@ int sp_policy_load_file(const char *path, struct sp_policy **out, char *err,
 			    path, SPB_MAX_FILE);
 	if (r < 0)
 		return fail(&l, r, "%s: %s", path, strerror(-r));
+	if (looks_like_text((const uint8_t *)buf, len)) {
+		free(buf);
+		return fail_text_file(&l, path);
+	}
 	return load_owned((uint8_t *)buf, len, out, err, errlen);
 }
 

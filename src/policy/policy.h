@@ -19,6 +19,17 @@ struct sp_range {
 	uint64_t lo, hi;
 };
 
+/* Resource limits a type may be given (`limit T processes N;`). */
+enum sp_limit_kind { SP_LIMIT_PROCESSES = SPB_L_PROCESSES };
+
+/* "processes"; NULL for an unknown kind. */
+const char *sp_limit_kind_name(enum sp_limit_kind kind);
+/* By name (case-insensitive, as keywords are): 0 or -ENOENT. */
+int sp_limit_kind_lookup(const char *name, size_t len,
+			 enum sp_limit_kind *kind);
+/* The largest value of a limit (the smallest is 1); 0 if unknown. */
+uint64_t sp_limit_kind_max(enum sp_limit_kind kind);
+
 /* ---------------------------------------------------------------------
  * Building (used by the compiler's code generation)
  *
@@ -27,6 +38,7 @@ struct sp_range {
  * format cannot hold, -EEXIST for a duplicate name).
  */
 struct sp_builder;
+struct sp_policy;
 
 struct sp_builder *sp_builder_new(void);
 void sp_builder_free(struct sp_builder *b);
@@ -34,6 +46,15 @@ void sp_builder_free(struct sp_builder *b);
  * whether the policy wrote it.  Returns the new type ID. */
 int sp_builder_add_type(struct sp_builder *b, const char *name);
 void sp_builder_mark_declared(struct sp_builder *b, uint32_t type);
+/* Adds SPB_T_* flags to a type.  -EINVAL for an unknown type or flag, or
+ * SPB_T_LEARNING on type 0 (untyped processes are never supervised). */
+int sp_builder_set_type_flags(struct sp_builder *b, uint32_t type,
+			      uint32_t flags);
+/* Sets a limit of a type: -EINVAL for type 0, an unknown type or kind, a
+ * value outside 1..sp_limit_kind_max(); -EEXIST if the type has one of
+ * that kind already. */
+int sp_builder_set_limit(struct sp_builder *b, uint32_t type,
+			 enum sp_limit_kind kind, uint64_t value);
 int sp_builder_add_attr(struct sp_builder *b, const char *name);
 int sp_builder_type_add_attr(struct sp_builder *b, uint32_t type,
 			     uint32_t attr);
@@ -63,6 +84,18 @@ int sp_builder_add_derive(struct sp_builder *b, uint32_t type,
  * the content, so that any change to the policy changes its ID. */
 int sp_builder_serialize(struct sp_builder *b, bool mutable_,
 			 const uint32_t *policy_id, void **out, size_t *outlen);
+/*
+ * A builder holding everything of a loaded policy (types with their flags
+ * and attributes, custom abilities, named ranges, grants, rules,
+ * derivations, limits), in the same order: serialising it with the
+ * policy's mutability and ID gives the same file again when the policy was
+ * written by the builder.  0, -ENOMEM, or -EINVAL (cannot happen for a
+ * policy the loader accepted).
+ */
+int sp_builder_from_policy(const struct sp_policy *p, struct sp_builder **out);
+/* Grants type the abilities every type has unless the policy removes them
+ * (ability_defaults(): public_channel), in both domains.  0 or -errno. */
+int sp_builder_grant_defaults(struct sp_builder *b, uint32_t type);
 
 /* ---------------------------------------------------------------------
  * Loading and validating
@@ -96,6 +129,12 @@ uint32_t sp_policy_type_count(const struct sp_policy *p);
 /* NULL if type is out of range. */
 const char *sp_policy_type_name(const struct sp_policy *p, uint32_t type);
 bool sp_policy_type_declared(const struct sp_policy *p, uint32_t type);
+/* A learning type (`learn T;`): every decision is made and reported, but
+ * nothing it does is refused.  False for an unknown type. */
+bool sp_policy_type_learning(const struct sp_policy *p, uint32_t type);
+/* The type's limit of that kind (`limit T processes N;`); 0 for none. */
+uint64_t sp_policy_type_limit(const struct sp_policy *p, uint32_t type,
+			      enum sp_limit_kind kind);
 /* 0 or -ENOENT. */
 int sp_policy_type_lookup(const struct sp_policy *p, const char *name,
 			  uint32_t *type);
@@ -216,6 +255,21 @@ int sp_policy_derive(const struct sp_policy *p, uint32_t type,
 		     const char *name, uint32_t *derived);
 
 /* ---------------------------------------------------------------------
+ * Derived policies
+ */
+
+/*
+ * A copy of p with one more declared type `name` (ID = the old type
+ * count), with the given SPB_T_* flags (learning) and no grants beyond
+ * the defaults every declared type gets, no rules.  Same policy ID and
+ * mutability as p.  0, -EEXIST if the name is taken (by a type or an
+ * attribute), -EINVAL for a name the language would refuse or an unknown
+ * flag, -E2BIG past SPB_MAX_TYPES (or the file size limit), -ENOMEM.
+ */
+int sp_policy_add_type(const struct sp_policy *p, const char *name,
+		       uint32_t flags, struct sp_policy **out, uint32_t *id);
+
+/* ---------------------------------------------------------------------
  * Path rules (pathmatch.c)
  */
 
@@ -255,7 +309,8 @@ enum {
 	SP_DUMP_LINK = 1 << 2,
 	SP_DUMP_DERIVE = 1 << 3,
 	SP_DUMP_ATTRS = 1 << 4,
-	SP_DUMP_ALL = 0x1f,
+	SP_DUMP_LIMITS = 1 << 5,
+	SP_DUMP_ALL = 0x3f,
 };
 
 struct sp_dump_opts {

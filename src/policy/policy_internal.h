@@ -55,6 +55,8 @@ struct sp_policy {
 	uint32_t nrules;
 	const struct spb_derive *derives;
 	uint32_t nderives;
+	const struct spb_limit *limits;
+	uint32_t nlimits;
 
 	/* Grants of (type t, domain d) are [grant_first[2t+d], grant_first[2t+d+1]). */
 	uint32_t *grant_first;
@@ -79,6 +81,9 @@ static inline const char *sp_str(const struct sp_policy *p, uint32_t off)
  * on hostile data: both stop reading after the longest valid name). */
 bool sp_name_is_ident(const char *s);
 bool sp_name_is_custom(const char *s);
+/* A name the language accepts for a new type: an identifier that is not
+ * the reserved word `self` in any case. */
+bool sp_name_is_type(const char *s);
 
 /*
  * Is (stored, flags) what sp_path_rule_parse() produces for some written

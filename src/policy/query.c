@@ -36,6 +36,77 @@ bool sp_policy_type_declared(const struct sp_policy *p, uint32_t type)
 	       (p->types[type].flags & SPB_T_DECLARED);
 }
 
+bool sp_policy_type_learning(const struct sp_policy *p, uint32_t type)
+{
+	return p && type < p->ntypes &&
+	       (p->types[type].flags & SPB_T_LEARNING);
+}
+
+/* ---------------------------------------------------------------------
+ * Limits
+ */
+static const struct {
+	const char *name;
+	uint64_t max;
+} limit_kinds[SPB_L_LAST + 1] = {
+	[SPB_L_PROCESSES] = { "processes", SPB_MAX_PROCESSES },
+};
+
+const char *sp_limit_kind_name(enum sp_limit_kind kind)
+{
+	if ((unsigned)kind < 1 || (unsigned)kind > SPB_L_LAST)
+		return NULL;
+	return limit_kinds[kind].name;
+}
+
+int sp_limit_kind_lookup(const char *name, size_t len,
+			 enum sp_limit_kind *kind)
+{
+	unsigned k;
+
+	for (k = 1; name && k <= SPB_L_LAST; k++) {
+		if (strlen(limit_kinds[k].name) != len ||
+		    strncasecmp(limit_kinds[k].name, name, len) != 0)
+			continue;
+		if (kind)
+			*kind = (enum sp_limit_kind)k;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+uint64_t sp_limit_kind_max(enum sp_limit_kind kind)
+{
+	return sp_limit_kind_name(kind) ? limit_kinds[kind].max : 0;
+}
+
+uint64_t sp_policy_type_limit(const struct sp_policy *p, uint32_t type,
+			      enum sp_limit_kind kind)
+{
+	size_t lo = 0, hi;
+
+	if (!p)
+		return 0;
+	/* sorted by (type, kind), at most one per pair (the loader says so) */
+	hi = p->nlimits;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct spb_limit *l = &p->limits[mid];
+
+		if (l->type == type && l->kind == (uint32_t)kind)
+			return l->value;
+		if (l->type < type ||
+		    (l->type == type && l->kind < (uint32_t)kind))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Names
+ */
 static int cmp_key_name(const void *key, const void *ent)
 {
 	return strcmp(key, ((const struct sp_name_idx *)ent)->name);

@@ -148,7 +148,7 @@ $FX_DUMP"
 	need_manpage
 	size=$(stat -c %s fx.bin)
 	secpol_ok -d -i fx.bin
-	expect_text "${lines[0]}" "magic SPOLBIN, version 1, header 40 bytes, file $size bytes"
+	expect_text "${lines[0]}" "magic SPOLBIN, version 2, header 40 bytes, file $size bytes"
 	[[ ${lines[1]} =~ ^flags\ 0x0\ \(immutable\),\ policy\ id\ 0x00000042,\ checksum\ 0x[0-9a-f]{8}\ \(valid\)$ ]] ||
 		die "${lines[1]}"
 	# the sections this policy needs, in the file's order
@@ -160,7 +160,7 @@ $FX_DUMP"
 	! grep -q '^type ' <<<"$output"
 	secpol_ok -d -v -i fx.bin
 	expect_text "${lines[0]}" "fx.bin: valid policy 0x00000042, immutable, 4 types"
-	expect_text "${lines[1]}" "magic SPOLBIN, version 1, header 40 bytes, file $size bytes"
+	expect_text "${lines[1]}" "magic SPOLBIN, version 2, header 40 bytes, file $size bytes"
 	secpol_ok -d -i manpage.bin
 	grep -qE '^flags 0x1 \(mutable\), policy id 0x00000001, ' <<<"$output"
 }
@@ -387,13 +387,36 @@ type ln_t (3)
 	secpol_err 1 "secpol: error: padded.bin: invalid policy: header: file_size is $size but the file has $((size + 1)) bytes (truncated or padded)" -i padded.bin
 	# not a policy at all: a policy text, another magic, another version
 	cp "$BATS_FILE_TMPDIR/fx.sp" .
-	secpol_err 1 "secpol: error: fx.sp: invalid policy: not a secpol binary policy (bad magic)" -i fx.sp
+	secpol_err 1 "secpol: error: fx.sp: invalid policy: this is policy text, not a binary policy; compile it first: secpolcompile -o fx.bin fx.sp" -i fx.sp
 	cp fx.bin magic.bin
 	printf 'X' | dd of=magic.bin bs=1 seek=0 conv=notrunc status=none
 	secpol_err 1 "secpol: error: magic.bin: invalid policy: not a secpol binary policy (bad magic)" -i magic.bin
 	cp fx.bin version.bin
-	printf '\x02' | dd of=version.bin bs=1 seek=8 conv=notrunc status=none
-	secpol_err 1 "secpol: error: version.bin: invalid policy: version 2 is not supported (this build reads version 1)" -i version.bin
+	printf '\x03' | dd of=version.bin bs=1 seek=8 conv=notrunc status=none
+	secpol_err 1 "secpol: error: version.bin: invalid policy: version 3 is not supported (this build reads versions 1 to 2)" -i version.bin
+}
+
+@test "secpol -i FILE.sp: policy text is named as such, with the command that compiles it" {
+	local msg="invalid policy: this is policy text, not a binary policy; compile it first: secpolcompile"
+	# shorter than the header, and a whole policy; the suggestion works
+	printf 'type a_t;\n' >short.sp
+	secpol_err 1 "secpol: error: short.sp: $msg -o short.bin short.sp" -i short.sp
+	secpol_err 1 "secpol: error: short.sp: $msg -o short.bin short.sp" -c -t a_t -i short.sp
+	cp "$REPO/examples/policies/manpage.sp" .
+	secpol_err 1 "secpol: error: manpage.sp: $msg -o manpage.bin manpage.sp" -v -i manpage.sp
+	"$SECPOLCOMPILE" -o manpage.bin manpage.sp 2>/dev/null
+	secpol_ok -v -i manpage.bin
+	# UTF-8 in a comment is text too; a name without .sp gets .bin added
+	printf '# caf\xc3\xa9\ntype a_t;\n' >policy.txt
+	secpol_err 1 "secpol: error: policy.txt: $msg -o policy.txt.bin policy.txt" -i policy.txt
+	# a path the shell would split is quoted
+	cp short.sp "my policy.sp"
+	secpol_err 1 "secpol: error: my policy.sp: $msg -o 'my policy.bin' 'my policy.sp'" -i "my policy.sp"
+	# binary that is not a policy is not called text
+	printf 'type a_t;\0\n' >nul.sp
+	secpol_err 1 "secpol: error: nul.sp: invalid policy: file is 11 bytes, shorter than the 40-byte header" -i nul.sp
+	head -c 64 /dev/zero >zero.bin
+	secpol_err 1 "secpol: error: zero.bin: invalid policy: not a secpol binary policy (bad magic)" -i zero.bin
 }
 
 @test "secpol: random bytes in every position never crash it" {

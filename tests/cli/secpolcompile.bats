@@ -204,7 +204,7 @@ type a_t (1)
 	# diagnostics name the file and its own line numbers
 	run --separate-stderr "$SECPOLCOMPILE" good.sp 2.sp bad.sp
 	expect_status 1
-	expect_text "${stderr%%$'\n'*}" "2.sp:1:3: error: expected a statement (type, attribute, ability, range, allow, allow_attach, allow_link or derive_type), found 'io'"
+	expect_text "${stderr%%$'\n'*}" "2.sp:1:3: error: expected a statement (type, attribute, ability, range, allow, allow_attach, allow_link, derive_type, learn or limit), found 'io'"
 	grep -qxF "bad.sp:1:6: error: type 'fs_t' is already declared as a type" <<<"$stderr"
 	grep -qxF "good.sp:1:6: note: 'fs_t' was first declared here" <<<"$stderr"
 	grep -qxF "bad.sp:2:25: error: unknown ability 'pathspce'; did you mean 'pathspace'?" <<<"$stderr"
@@ -305,4 +305,15 @@ literal_block() {
 	run --separate-stderr "$SECPOLCOMPILE" ranges.sp
 	expect_status 0
 	expect_text "$stderr" ""
+	# the learn and limit example compiles without a word and shows what
+	# the text after it says
+	literal_block "$man" 4 >learn.sp
+	grep -q '^learn web_t;$' learn.sp
+	run --separate-stderr "$SECPOLCOMPILE" -o learn.bin learn.sp
+	expect_status 0
+	expect_text "$stderr" ""
+	run --separate-stderr "$SECPOL" -t web_t -i learn.bin
+	expect_status 0
+	expect_text "${lines[1]}" "type web_t (1), learning"
+	grep -qxF '  limit: 200 processes' <<<"$output"
 }

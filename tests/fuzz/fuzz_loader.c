@@ -5,8 +5,11 @@
  * then the file size) recomputed, since a random mutation almost always
  * breaks the checksum and the structural checks behind it would otherwise
  * go untested.  A policy that loads is put through every query and the
- * dump: whatever the loader accepts must be safe to use.
+ * dump: whatever the loader accepts must be safe to use.  It must also go
+ * through a builder (policy/derived.c) and come back saying the same
+ * thing, and take one more type.
  */
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -54,6 +57,11 @@ static void exercise(const struct sp_policy *p)
 			      u == t);
 		}
 		sp_policy_type_declared(p, t);
+		CHECK(!sp_policy_type_learning(p, t) || (t > 0 && t < nt));
+		for (d = 0; d <= 2; d++)
+			CHECK(sp_policy_type_limit(p, t, d) <=
+			      SPB_MAX_PROCESSES);
+		CHECK(sp_policy_type_limit(p, 0, SP_LIMIT_PROCESSES) == 0);
 		attrs = sp_policy_type_attrs(p, t, &na);
 		for (k = 0; k < na; k++)
 			CHECK(sp_policy_attr_name(p, attrs[k]) != NULL);
@@ -133,6 +141,62 @@ static void exercise(const struct sp_policy *p)
 	sb_free(&sb);
 }
 
+static char *dump_of(const struct sp_policy *p)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *s;
+
+	sp_policy_dump(p, NULL, &sb);
+	CHECK(!sb_error(&sb));
+	s = sb_steal(&sb);
+	return s ? s : strdup("");
+}
+
+/* Whatever loads can be rebuilt and says the same, and takes a type. */
+static void derive(const struct sp_policy *p)
+{
+	struct sp_builder *b = NULL;
+	struct sp_policy *q = NULL;
+	uint32_t id = sp_policy_id(p), t = 0, n = sp_policy_type_count(p);
+	void *buf = NULL;
+	size_t len = 0;
+	char err[256], *d1, *d2;
+	int r;
+
+	CHECK(sp_builder_from_policy(p, &b) == 0);
+	r = sp_builder_serialize(b, sp_policy_mutable(p), &id, &buf, &len);
+	sp_builder_free(b);
+	/* a hostile file may share string tails: its rebuilt form can be
+	 * larger, and only then fail, for its size */
+	CHECK(r == 0 || r == -E2BIG);
+	if (r == 0) {
+		CHECK(sp_policy_load(buf, len, &q, err, sizeof(err)) == 0);
+		free(buf);
+		CHECK(sp_policy_id(q) == id);
+		CHECK(sp_policy_custom_count(q) == sp_policy_custom_count(p));
+		for (t = 0; t < sp_policy_custom_count(p); t++)
+			CHECK(sp_policy_custom_ranged(
+				      p, (uint16_t)(AB_CUSTOM_BASE + t)) ==
+			      sp_policy_custom_ranged(
+				      q, (uint16_t)(AB_CUSTOM_BASE + t)));
+		d1 = dump_of(p);
+		d2 = dump_of(q);
+		CHECK(strcmp(d1, d2) == 0);
+		free(d1);
+		free(d2);
+		sp_policy_free(q);
+		q = NULL;
+	}
+	r = sp_policy_add_type(p, "fuzz_new_t", SPB_T_LEARNING, &q, &t);
+	CHECK(r == 0 || r == -EEXIST || r == -E2BIG);
+	if (r == 0) {
+		CHECK(t == n && sp_policy_type_count(q) == n + 1);
+		CHECK(sp_policy_type_learning(q, t));
+		CHECK(sp_policy_rules(q, t, NULL, 0) == 0);
+		sp_policy_free(q);
+	}
+}
+
 static void try_load(const uint8_t *data, size_t size)
 {
 	struct sp_policy *p = NULL;
@@ -145,6 +209,7 @@ static void try_load(const uint8_t *data, size_t size)
 	}
 	CHECK(sp_policy_data(p, &len) != NULL && len == size);
 	exercise(p);
+	derive(p);
 	sp_policy_free(p);
 }
 

@@ -5,8 +5,9 @@
  * (no byte is removed, so seeds are plain policies), which exercises
  * statements and tokens that span files.  Every input goes through
  * compile_policy and the diagnostic printer.  A policy that compiles must
- * load, survive the dump, and compile again to the same bytes; one that
- * does not must say why.
+ * load, survive the dump, compile again to the same bytes, come out of a
+ * builder filled from it as the same bytes, and take one more type with
+ * nothing but the defaults; one that does not compile must say why.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -83,6 +84,47 @@ static void exercise(const struct sp_policy *p)
 	sb_free(&sb);
 }
 
+/* The derived policies of a compiled one (policy/derived.c). */
+static void derive(const struct sp_policy *p, const void *file, size_t len)
+{
+	struct sp_builder *b = NULL;
+	struct sp_grant_view g[4];
+	struct sp_policy *q = NULL;
+	uint32_t id = sp_policy_id(p), t = 0;
+	void *again = NULL;
+	size_t alen = 0;
+	int r;
+
+	CHECK(sp_builder_from_policy(p, &b) == 0);
+	CHECK(sp_builder_serialize(b, sp_policy_mutable(p), &id, &again,
+				   &alen) == 0);
+	CHECK(alen == len && memcmp(again, file, len) == 0);
+	free(again);
+	sp_builder_free(b);
+
+	r = sp_policy_add_type(p, "fuzz_new_t", SPB_T_LEARNING, &q, &t);
+	CHECK(r == 0 || r == -EEXIST || r == -E2BIG);
+	if (r < 0) {
+		CHECK(q == NULL);
+		return;
+	}
+	CHECK(t == sp_policy_type_count(p));
+	CHECK(sp_policy_type_count(q) == t + 1);
+	CHECK(sp_policy_id(q) == id);
+	CHECK(sp_policy_mutable(q) == sp_policy_mutable(p));
+	CHECK(sp_policy_type_learning(q, t) && sp_policy_type_declared(q, t));
+	CHECK(sp_policy_grants(q, t, SP_ROOT, g, 4) == 1 &&
+	      g[0].ability == AB_PUBLIC_CHANNEL && !g[0].ranged);
+	CHECK(sp_policy_grants(q, t, SP_NONROOT, g, 4) == 1 &&
+	      g[0].ability == AB_PUBLIC_CHANNEL && !g[0].ranged);
+	CHECK(sp_policy_rules(q, t, NULL, 0) == 0);
+	CHECK(sp_policy_type_limit(q, t, SP_LIMIT_PROCESSES) == 0);
+	if (t > 1)
+		CHECK(sp_policy_type_limit(q, t - 1, SP_LIMIT_PROCESSES) ==
+		      sp_policy_type_limit(p, t - 1, SP_LIMIT_PROCESSES));
+	sp_policy_free(q);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct compile_opts o = {0};
@@ -106,6 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(sp_policy_load(out, outlen, &p, err, sizeof(err)) == 0);
 	CHECK(sp_policy_mutable(p) == o.mutable_);
 	exercise(p);
+	derive(p, out, outlen);
 	sp_policy_free(p);
 	/* the same text compiles to the same bytes */
 	r = compile(srcs, 2, &o, &again, &againlen, false);

@@ -94,6 +94,28 @@ END
 	check_golden privileges
 }
 
+@test "golden: learn and limit (learn_limit)" {
+	check_golden learn_limit
+	# what the brief promises, whatever the .dump file says
+	grep -qxF 'type svc_t (1), learning' "$BATS_TEST_TMPDIR/dump"
+	grep -qxF 'type db_t (3), learning, attributes server_attr' "$BATS_TEST_TMPDIR/dump"
+	grep -qxF 'type batch_t (4)' "$BATS_TEST_TMPDIR/dump"
+	[ "$(grep -c '^  limit: 50 processes$' "$BATS_TEST_TMPDIR/dump")" -eq 2 ]
+	grep -qxF '  limit: 1 process' "$BATS_TEST_TMPDIR/dump"
+	# the default type neither learns nor is limited
+	diff -u - <(sed -n '/^type default (0)$/,/^$/p' "$BATS_TEST_TMPDIR/dump") <<'END'
+type default (0)
+  root: PUBLIC_CHANNEL
+  non-root: PUBLIC_CHANNEL
+
+END
+	# a version 2 file with a TLIM section
+	run "$SECPOL" -d -i "$BATS_TEST_TMPDIR/learn_limit.bin"
+	expect_status 0
+	expect_text "${lines[0]}" "magic SPOLBIN, version 2, header 40 bytes, file $(stat -c %s "$BATS_TEST_TMPDIR/learn_limit.bin") bytes"
+	grep -qE '^section TLIM offset 0x[0-9a-f]+ size 80 count 5$' <<<"$output"
+}
+
 @test "golden: the empty policy (empty)" {
 	check_golden empty
 }
@@ -149,7 +171,7 @@ END
 		no_crash
 		expect_status 0
 		expect_text "$stderr" ""
-		expect_text "${lines[0]}" "magic SPOLBIN, version 1, header 40 bytes, file $size bytes"
+		expect_text "${lines[0]}" "magic SPOLBIN, version 2, header 40 bytes, file $size bytes"
 		[[ ${lines[1]} =~ ^flags\ 0x0\ \(immutable\),\ policy\ id\ 0x00005ec9,\ checksum\ 0x[0-9a-f]{8}\ \(valid\)$ ]] ||
 			die "$name: bad line: ${lines[1]}"
 		[ "${#lines[@]}" -ge 4 ] || die "$name: no sections"
@@ -170,4 +192,23 @@ END
 		[ "$types" -eq "$(grep -c '^type ' "$G/$name.dump")" ] ||
 			die "$name: TYPE count $types does not match the dump"
 	done
+}
+
+@test "version 1 files written before version 2 still load and dump" {
+	local f
+	# the loader corpus seeds were written by the version 1 builder
+	for f in "$REPO"/tests/fuzz/corpus/loader/v1_*.bin; do
+		run --separate-stderr "$SECPOL" -d -i "$f"
+		no_crash
+		expect_status 0
+		expect_text "${lines[0]}" "magic SPOLBIN, version 1, header 40 bytes, file $(stat -c %s "$f") bytes"
+		run --separate-stderr "$SECPOL" -c -i "$f"
+		no_crash
+		expect_status 0
+		expect_text "$stderr" ""
+		grep -q '^type default (0)$' <<<"$output"
+		! grep -qE 'learning|limit:' <<<"$output"
+	done
+	run "$SECPOL" -c -i "$REPO/tests/fuzz/corpus/loader/v1_walkthrough.bin"
+	grep -qxF '  root: SYS_RAWIO (io), PATHSPACE, PUBLIC_CHANNEL, CHANNEL_CONNECT(1) (fs_t)' <<<"$output"
 }

@@ -77,6 +77,10 @@ check_negative() {
 @test "negative: gain_priv without ':' and '-' alone" { check_negative bad_gain_priv; }
 @test "negative: NUL, control and non-UTF-8 bytes" { check_negative bad_bytes; }
 @test "negative: several errors in one run, warnings too" { check_negative several_errors; }
+@test "negative: learn of unknown types, of self, of nothing" { check_negative learn_unknown; }
+@test "negative: limit values: 0, too large, not decimal, missing" { check_negative limit_values; }
+@test "negative: unknown kinds of limit, with the known ones" { check_negative limit_kind; }
+@test "negative: a second limit of a type names the first one's line" { check_negative limit_twice; }
 @test "negative: more than 50 errors" { check_negative too_many_errors; }
 
 @test "negative: every fixture has a .err and a test here" {

@@ -899,7 +899,7 @@ static void test_syntax_errors_recovered(void **state)
 		    "t.sp:13:32: error: expected ':' after gain_priv, found 'io'\n"
 		    "t.sp:14:1: error: expected a statement, found '}'\n"
 		    "t.sp:15:14: error: expected the name of the derivation, found ';'\n"
-		    "t.sp:16:1: error: expected a statement (type, attribute, ability, range, allow, allow_attach, allow_link or derive_type), found 'frobnicate'\n"
+		    "t.sp:16:1: error: expected a statement (type, attribute, ability, range, allow, allow_attach, allow_link, derive_type, learn or limit), found 'frobnicate'\n"
 		    "t.sp:17:1: error: the QNX statement 'class' has no Linux meaning in secpol and is not supported\n"
 		    "t.sp:18:1: error: the QNX statement 'default_spawn_type' has no Linux meaning in secpol and is not supported\n"
 		    "t.sp:19:22: error: unknown ability 'pathspce'; did you mean 'pathspace'?\n");
@@ -1085,6 +1085,30 @@ static void test_attributes_expand(void **state)
 	res = expect_ok("attribute at;\ntype a, at;\ntype b, at;\nallow_attach at /srv/...;", "");
 	assert_rules(res->p, "a", "attach /srv/...");
 	assert_rules(res->p, "b", "attach /srv/...");
+	done(res);
+}
+
+/* A type may join an attribute after statements that use the attribute:
+ * every use sees every member (the declarations come first). */
+static void test_attribute_used_before_members(void **state)
+{
+	struct res *res;
+
+	(void)state;
+	res = expect_ok("attribute pool;\n"
+			"allow pool self:ability io;\n"
+			"allow user_t pool:channel connect;\n"
+			"allow_attach pool /run/pool/...;\n"
+			"learn pool;\nlimit pool processes 9;\n"
+			"type user_t;\ntype a_t, pool;\ntype b_t, pool;\n",
+			"");
+	assert_grants(res->p, "a_t", SP_ROOT, "sys_rawio pathspace public_channel");
+	assert_grants(res->p, "b_t", SP_ROOT, "sys_rawio pathspace public_channel");
+	assert_grants_both(res->p, "user_t", "public_channel channel_connect:2-3");
+	assert_rules(res->p, "b_t", "attach /run/pool/...");
+	assert_true(sp_policy_type_learning(res->p, 3));
+	assert_int_equal(sp_policy_type_limit(res->p, 2, SP_LIMIT_PROCESSES), 9);
+	assert_false(sp_policy_type_learning(res->p, 1));
 	done(res);
 }
 
@@ -1481,6 +1505,225 @@ static void test_man_page_policy(void **state)
 	done(res);
 }
 
+/* ---------------------------------------------------------------------
+ * learn and limit
+ */
+
+static void test_learn(void **state)
+{
+	struct res *res;
+
+	(void)state;
+	/* a type, a brace list, an attribute; names before declarations */
+	res = expect_ok("learn svc_t;\nlearn { web_t };\nlearn pool;\n"
+			"attribute pool;\ntype svc_t;\ntype web_t;\n"
+			"type db_t, pool;\ntype enforced_t;\n",
+			"");
+	assert_false(sp_policy_type_learning(res->p, 0));
+	assert_true(sp_policy_type_learning(res->p, type_id(res->p, "svc_t")));
+	assert_true(sp_policy_type_learning(res->p, type_id(res->p, "web_t")));
+	assert_true(sp_policy_type_learning(res->p, type_id(res->p, "db_t")));
+	assert_false(sp_policy_type_learning(res->p,
+					     type_id(res->p, "enforced_t")));
+	/* learning is decided by secpold: the grants are as written */
+	assert_grants_both(res->p, "svc_t", "public_channel");
+	done(res);
+	/* keywords in any case */
+	res = expect_ok("type a_t;\nLEARN a_t;\nLearn { a_t };", "t.sp:3:9: warning: type 'a_t' already learns\n"
+			"t.sp:2:7: note: 'a_t' learns from here\n");
+	assert_true(sp_policy_type_learning(res->p, 1));
+	done(res);
+	/* default: accepted, a warning, no effect; also through an attribute */
+	res = expect_ok("attribute all;\ntype default, all;\ntype a_t, all;\n"
+			"learn default;\nlearn all;\n",
+			"t.sp:4:7: warning: type 'default' cannot learn: untyped processes are never supervised; ignored\n"
+			"t.sp:5:7: warning: type 'default' (of attribute 'all') cannot learn: untyped processes are never supervised; ignored\n");
+	assert_false(sp_policy_type_learning(res->p, 0));
+	assert_true(sp_policy_type_learning(res->p, 1));
+	done(res);
+	/* a type reached twice in one statement is one use, no warning */
+	res = expect_ok("attribute at;\ntype a_t, at;\nlearn { a_t at a_t };", "");
+	assert_true(sp_policy_type_learning(res->p, 1));
+	done(res);
+	/* twice across files: the note points into the first file */
+	{
+		const char *texts[] = {"type a_t;\nlearn a_t;\n", "learn a_t;\n"};
+		res = compile_opts(texts, 2, NULL);
+		assert_int_equal(res->r, 0);
+		assert_string_equal(res->lines,
+				    "u.sp:1:7: warning: type 'a_t' already learns\n"
+				    "t.sp:2:7: note: 'a_t' learns from here\n");
+		done(res);
+	}
+	/* unknown types: the usual did-you-mean; self is never a subject */
+	expect_fail("type svc_t;\nlearn svct;",
+		    "t.sp:2:7: error: unknown type 'svct'; did you mean 'svc_t'?\n");
+	expect_fail("type svc_t;\nlearn { self };",
+		    "t.sp:2:9: error: 'self' refers to the subject and cannot be one\n");
+	expect_fail("type svc_t;\nlearn;",
+		    "t.sp:2:6: error: expected a type, an attribute or '{' after 'learn', found ';'\n");
+	expect_fail("type svc_t;\nlearn {};",
+		    "t.sp:2:8: error: expected a name in the list, found '}'\n");
+	/* a forgotten ';' costs one error, and both statements count */
+	res = compile1("type a_t;\nlearn a_t\nlimit a_t processes 3;\n");
+	assert_string_equal(res->lines,
+			    "t.sp:3:1: error: expected ';' to end the learn statement, found 'limit'\n");
+	assert_int_equal(res->r, -EINVAL);
+	done(res);
+}
+
+static void test_limit(void **state)
+{
+	struct res *res;
+
+	(void)state;
+	res = expect_ok("attribute pool;\ntype svc_t;\ntype a_t, pool;\n"
+			"type b_t, pool;\ntype free_t;\ntype big_t;\n"
+			"limit svc_t processes 200;\n"
+			"limit pool processes 50;\n"
+			"LIMIT big_t PROCESSES 4194304;\n",
+			"");
+	assert_int_equal(sp_policy_type_limit(res->p, type_id(res->p, "svc_t"),
+					      SP_LIMIT_PROCESSES), 200);
+	assert_int_equal(sp_policy_type_limit(res->p, type_id(res->p, "a_t"),
+					      SP_LIMIT_PROCESSES), 50);
+	assert_int_equal(sp_policy_type_limit(res->p, type_id(res->p, "b_t"),
+					      SP_LIMIT_PROCESSES), 50);
+	assert_int_equal(sp_policy_type_limit(res->p, type_id(res->p, "free_t"),
+					      SP_LIMIT_PROCESSES), 0);
+	assert_int_equal(sp_policy_type_limit(res->p, type_id(res->p, "big_t"),
+					      SP_LIMIT_PROCESSES), 4194304);
+	assert_int_equal(sp_policy_type_limit(res->p, 0, SP_LIMIT_PROCESSES), 0);
+	/* a limit is not learning, nor a grant */
+	assert_false(sp_policy_type_learning(res->p, 1));
+	assert_grants_both(res->p, "svc_t", "public_channel");
+	done(res);
+	/* one, with leading zeros: decimal, not octal */
+	res = expect_ok("type a_t;\nlimit { a_t } processes 0200;", "");
+	assert_int_equal(sp_policy_type_limit(res->p, 1, SP_LIMIT_PROCESSES), 200);
+	done(res);
+	res = expect_ok("type a_t;\nlimit a_t processes 1;\nlimit default processes 9;",
+			"t.sp:3:7: warning: type 'default' cannot have a limit: untyped processes are never supervised; ignored\n");
+	assert_int_equal(sp_policy_type_limit(res->p, 1, SP_LIMIT_PROCESSES), 1);
+	assert_int_equal(sp_policy_type_limit(res->p, 0, SP_LIMIT_PROCESSES), 0);
+	done(res);
+	/* the values, each with its caret */
+	expect_fail("type a_t;\nlimit a_t processes 0;",
+		    "t.sp:2:21: error: a limit of 0 processes would let no process of the type run; write 1 to 4194304\n");
+	expect_fail("type a_t;\nlimit a_t processes 4194305;",
+		    "t.sp:2:21: error: '4194305' is more than 4194304, the most processes the kernel allows\n");
+	expect_fail("type a_t;\nlimit a_t processes 99999999999999999999999;",
+		    "t.sp:2:21: error: '99999999999999999999999' is more than 4194304, the most processes the kernel allows\n");
+	expect_fail("type a_t;\nlimit a_t processes 0x10;",
+		    "t.sp:2:21: error: '0x10' is not a number of processes (write a decimal number from 1 to 4194304)\n");
+	expect_fail("type a_t;\nlimit a_t processes 5k;",
+		    "t.sp:2:21: error: '5k' is not a number of processes (write a decimal number from 1 to 4194304)\n");
+	expect_fail("type a_t;\nlimit a_t processes { 5 };",
+		    "t.sp:2:21: error: expected the number of processes, found '{'\n");
+	expect_fail("type a_t;\nlimit a_t processes 5 6;",
+		    "t.sp:2:23: error: expected ';' to end the limit statement, found '6'\n");
+	/* the kinds */
+	expect_fail("type a_t;\nlimit a_t Process 5;",
+		    "t.sp:2:11: error: unknown kind of limit 'Process'; did you mean 'processes'? (the kinds are: processes)\n");
+	expect_fail("type a_t;\nlimit a_t memory 5;",
+		    "t.sp:2:11: error: unknown kind of limit 'memory' (the kinds are: processes)\n");
+	/* unknown types */
+	expect_fail("type svc_t;\nlimit svct processes 5;",
+		    "t.sp:2:7: error: unknown type 'svct'; did you mean 'svc_t'?\n");
+	/* a second limit names the first one's line, in its file */
+	expect_fail("type a_t;\nlimit a_t processes 5;\n\nlimit a_t processes 5;",
+		    "t.sp:4:7: error: type 'a_t' already has a limit of 5 processes, set at t.sp:2; a type has one limit of each kind\n"
+		    "t.sp:2:7: note: the first limit of 'a_t' is here\n");
+	{
+		const char *texts[] = {"attribute at;\ntype a_t, at;\nlimit a_t processes 5;\n",
+				       "limit { at } processes 6;\n"};
+		res = compile_opts(texts, 2, NULL);
+		assert_int_equal(res->r, -EINVAL);
+		assert_string_equal(res->lines,
+				    "u.sp:1:9: error: type 'a_t' (of attribute 'at') already has a limit of 5 processes, set at t.sp:3; a type has one limit of each kind\n"
+				    "t.sp:3:7: note: the first limit of 'a_t' is here\n");
+		done(res);
+	}
+	/* one statement naming a type twice sets one limit */
+	res = expect_ok("attribute at;\ntype a_t, at;\nlimit { a_t at } processes 3;", "");
+	assert_int_equal(sp_policy_type_limit(res->p, 1, SP_LIMIT_PROCESSES), 3);
+	done(res);
+}
+
+/* ---------------------------------------------------------------------
+ * sp_policy_add_type(): the type develop mode makes for `on -T NAME`
+ */
+
+/* Every kind of statement, so that every section is in the policy. */
+static const char every_section[] =
+	"type default;\nattribute pool;\nability vendor/thing;\nrange gpu;\n"
+	"type fs_t, pool;\ntype user_t;\ntype svc_t, pool;\n"
+	"allow_attach default /...;\n"
+	"allow_attach fs_t { /dev/fsF* /run/fs/... @fs-* };\n"
+	"allow_attach user_t /run/u fs_t;\nallow_link svc_t /tmp/l*;\n"
+	"allow fs_t self:ability { io nonroot setuid:1000-2000,5 vendor/thing:7,gpu };\n"
+	"allow user_t { fs_t self }:channel connect;\n"
+	"allow svc_t self:ability { -public_channel net_bind_service:80,443 };\n"
+	"derive_type user_t low svc_t;\n"
+	"learn svc_t;\nlimit pool processes 64;\n";
+
+static void test_add_type_is_one_more_declaration(void **state)
+{
+	struct compile_opts o = {.mutable_ = true, .has_id = true, .id = 0x77};
+	const char *texts[2] = {every_section, "type new_t;\n"};
+	struct res *base, *want;
+	struct sp_policy *q;
+	const void *data;
+	size_t len;
+	uint32_t t;
+
+	(void)state;
+	base = compile_opts(texts, 1, &o);
+	assert_int_equal(base->r, 0);
+	data = sp_policy_data(base->p, &len);
+	assert_int_equal(((const struct spb_header *)data)->section_count, 11);
+
+	/* the policy with `type new_t;` added, byte for byte */
+	want = compile_opts(texts, 2, &o);
+	assert_int_equal(want->r, 0);
+	assert_int_equal(sp_policy_add_type(base->p, "new_t", 0, &q, &t), 0);
+	assert_int_equal(t, 4);
+	data = sp_policy_data(q, &len);
+	assert_int_equal(len, want->len);
+	assert_memory_equal(data, want->bin, len);
+	sp_policy_free(q);
+	done(want);
+
+	/* learning: `type new_t; learn new_t;` */
+	texts[1] = "type new_t;\nlearn new_t;\n";
+	want = compile_opts(texts, 2, &o);
+	assert_int_equal(sp_policy_add_type(base->p, "new_t", SPB_T_LEARNING,
+					    &q, &t), 0);
+	data = sp_policy_data(q, &len);
+	assert_int_equal(len, want->len);
+	assert_memory_equal(data, want->bin, len);
+	sp_policy_free(q);
+	done(want);
+
+	/* immutable and with the automatic ID: kept, not recomputed */
+	o = (struct compile_opts){0};
+	texts[1] = "type new_t;\n";
+	done(base);
+	base = compile_opts(texts, 1, &o);
+	assert_int_equal(sp_policy_add_type(base->p, "new_t", 0, &q, &t), 0);
+	assert_int_equal(sp_policy_id(q), sp_policy_id(base->p));
+	assert_false(sp_policy_mutable(q));
+	want = compile_opts(texts, 2, &o);
+	assert_int_not_equal(sp_policy_id(want->p), sp_policy_id(base->p));
+	sp_policy_free(q);
+	done(want);
+	/* the names the compiler has */
+	assert_int_equal(sp_policy_add_type(base->p, "pool", 0, &q, &t), -EEXIST);
+	assert_int_equal(sp_policy_add_type(base->p, "svc_t", 0, &q, &t), -EEXIST);
+	assert_int_equal(sp_policy_add_type(base->p, "new-t", 0, &q, &t), -EINVAL);
+	done(base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1523,6 +1766,7 @@ int main(void)
 		cmocka_unit_test(test_too_many_errors),
 		cmocka_unit_test(test_type_ids),
 		cmocka_unit_test(test_attributes_expand),
+		cmocka_unit_test(test_attribute_used_before_members),
 		cmocka_unit_test(test_self),
 		cmocka_unit_test(test_domains),
 		cmocka_unit_test(test_default_priv),
@@ -1537,6 +1781,9 @@ int main(void)
 		cmocka_unit_test(test_multiple_files),
 		cmocka_unit_test(test_policy_id_and_mutable),
 		cmocka_unit_test(test_man_page_policy),
+		cmocka_unit_test(test_learn),
+		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_add_type_is_one_more_declaration),
 	};
 
 	return cmocka_run_group_tests_name("compile", tests, NULL, NULL);

@@ -38,6 +38,7 @@
  *   ranges 0 | 1 2 3 | 4 5 | 6 | 7 8 | 9 10 | 11 12
  *   rules 0-1 default, 2-4 fs_t (/dev/fsF*, /, /fsFp0), 5-6 fs_user_t,
  *   7 fs_nonuser_t; derivations 0 child, 1 run (fs_user_t)
+ *   fs_t learns; limits 0 fs_user_t 200 processes, 1 fs_nonuser_t 7
  */
 static struct sp_builder *rich_builder(void)
 {
@@ -92,6 +93,10 @@ static struct sp_builder *rich_builder(void)
 #undef R
 	assert_int_equal(sp_builder_add_derive(b, 2, "run", 3), 0);
 	assert_int_equal(sp_builder_add_derive(b, 2, "child", 1), 0);
+	assert_int_equal(sp_builder_set_type_flags(b, 1, SPB_T_LEARNING), 0);
+	assert_int_equal(sp_builder_set_limit(b, 2, SP_LIMIT_PROCESSES, 200),
+			 0);
+	assert_int_equal(sp_builder_set_limit(b, 3, SP_LIMIT_PROCESSES, 7), 0);
 	return b;
 }
 
@@ -145,6 +150,7 @@ static void *rec(uint8_t *m, uint32_t kind, size_t recsize, size_t i)
 #define RNGE(m, i) ((struct spb_range *)rec(m, SPB_RNGE, 24, i))
 #define RULE(m, i) ((struct spb_rule *)rec(m, SPB_RULE, 16, i))
 #define DRVT(m, i) ((struct spb_derive *)rec(m, SPB_DRVT, 16, i))
+#define TLIM(m, i) ((struct spb_limit *)rec(m, SPB_TLIM, 16, i))
 #define STRS(m) ((char *)rec(m, SPB_STRS, 1, 0))
 
 /* Offset of a string in the pool. */
@@ -246,7 +252,13 @@ static void test_fixture_loads(void **state)
 	assert_int_equal(sp_policy_grant(p, 3, SP_NONROOT, AB_CUSTOM_BASE + 1,
 					 &g), 0);
 	assert_int_equal(g.nnamed, 2);
-	assert_int_equal(hdr(f->base)->section_count, 10);
+	assert_int_equal(hdr(f->base)->section_count, 11);
+	assert_int_equal(hdr(f->base)->version, 2);
+	assert_true(sp_policy_type_learning(p, 1));
+	assert_false(sp_policy_type_learning(p, 2));
+	assert_int_equal(sp_policy_type_limit(p, 2, SP_LIMIT_PROCESSES), 200);
+	assert_int_equal(sp_policy_type_limit(p, 3, SP_LIMIT_PROCESSES), 7);
+	assert_int_equal(sp_policy_type_limit(p, 1, SP_LIMIT_PROCESSES), 0);
 	assert_int_equal(sec(f->base, SPB_RNGE)->count, 13);
 	assert_int_equal(sec(f->base, SPB_GRNT)->count, 14);
 	assert_int_equal(sec(f->base, SPB_RULE)->count, 8);
@@ -266,8 +278,11 @@ static void test_header(void **state)
 
 	CASE(-EINVAL, "bad magic", m[0] = 'X');
 	CASE(-EINVAL, "bad magic", m[7] = 'X');
-	CASE(-ENOTSUP, "version 2 is not supported (this build reads version 1)",
-	     hdr(m)->version = 2);
+	CASE(-ENOTSUP, "version 3 is not supported (this build reads versions "
+		       "1 to 2)",
+	     hdr(m)->version = 3);
+	CASE(-ENOTSUP, "version 65535 is not supported",
+	     hdr(m)->version = 0xffff);
 	CASE(-ENOTSUP, "version 0 is not supported", hdr(m)->version = 0);
 	CASE(-EINVAL, "header: header_size is 48", hdr(m)->header_size = 48);
 	CASE(-EINVAL, "header: file_size", hdr(m)->file_size += 8);
@@ -423,8 +438,13 @@ static void test_strings_and_types(void **state)
 	     TYPE(m, 1)->name = 0);
 	CASE(-EINVAL, "section TYPE: type 3 is named \"fs_user_t\" like type 2",
 	     TYPE(m, 3)->name = TYPE(m, 2)->name);
-	CASE(-EINVAL, "section TYPE: type 1 has unknown flag bits 0x2",
-	     TYPE(m, 1)->flags = 2);
+	CASE(-EINVAL, "section TYPE: type 1 has unknown flag bits 0x4",
+	     TYPE(m, 1)->flags = 4);
+	CASE(-EINVAL, "section TYPE: type 2 has unknown flag bits 0x80000000",
+	     TYPE(m, 2)->flags |= 0x80000000u);
+	CASE(-EINVAL, "section TYPE: type 0 (default) is learning, but it is "
+		      "never supervised",
+	     TYPE(m, 0)->flags |= SPB_T_LEARNING);
 	CASE(-EINVAL, "section TYPE: type 2's attributes start at TATR entry 1, "
 		      "expected 0",
 	     TYPE(m, 2)->attr_first = 1);
@@ -438,6 +458,10 @@ static void test_strings_and_types(void **state)
 	CASE(-EINVAL, "section TATR: entry 1 names attribute 9 but the policy "
 		      "has 2 attributes",
 	     *TATR(m, 1) = 9);
+	CASE(-EINVAL, "section TATR: type 2 lists attribute 1 twice",
+	     *TATR(m, 0) = 1);
+	/* the same attribute for two types is fine */
+	CASE(0, "", *TATR(m, 2) = 0);
 	CASE(-EINVAL, "section ATTR: attribute 0 is named \"fs_t\" like type 1",
 	     ATTR(m, 0)->name = TYPE(m, 1)->name);
 	CASE(-EINVAL, "section ATTR: attribute 1 is named \"fs_attr\" like "
@@ -465,6 +489,13 @@ static void test_customs_and_named(void **state)
 	CASE(-EINVAL, "section ABIL: custom ability 1 has unknown flag bits "
 		      "0x4",
 	     ABIL(m, 1)->flags |= 4);
+	/* granted with subranges (grant 12) but not marked ranged */
+	CASE(-EINVAL, "section GRNT: grant 12 gives custom ability 0 "
+		      "subranges, but section ABIL does not mark it ranged",
+	     ABIL(m, 0)->flags = 0);
+	/* marked ranged without a ranged grant is what `ability x/y;` and
+	 * a later '-x/y' leave: fine */
+	CASE(0, "", ABIL(m, 1)->flags = SPB_C_RANGED);
 	CASE(-EINVAL, "section NRNG: range 1 is named \"gpu_mem\" like range 0",
 	     NRNG(m, 1)->name = NRNG(m, 0)->name);
 	CASE(-EINVAL, "section NRNG: range 0: invalid name \"iofunc/dux\"",
@@ -647,6 +678,100 @@ static void test_derives(void **state)
 }
 
 /* ---------------------------------------------------------------------
+ * Limits (version 2)
+ */
+static void test_limits(void **state)
+{
+	struct fx *f = *state;
+	struct spb_limit t;
+
+	CASE(-EINVAL, "section TLIM: limit 0 names type 9 but the policy has 4 "
+		      "types",
+	     TLIM(m, 0)->type = 9);
+	CASE(-EINVAL, "section TLIM: limit 1 names type 4294967295",
+	     TLIM(m, 1)->type = UINT32_MAX);
+	CASE(-EINVAL, "section TLIM: limit 0 is for type 0 (default), which is "
+		      "never supervised",
+	     TLIM(m, 0)->type = 0);
+	CASE(-EINVAL, "section TLIM: limit 1 has unknown kind 2",
+	     TLIM(m, 1)->kind = 2);
+	CASE(-EINVAL, "section TLIM: limit 0 has unknown kind 0",
+	     TLIM(m, 0)->kind = 0);
+	CASE(-EINVAL, "section TLIM: limit 0: 0 processes is not within 1 - "
+		      "4194304",
+	     TLIM(m, 0)->value = 0);
+	CASE(-EINVAL, "section TLIM: limit 1: 4194305 processes is not within",
+	     TLIM(m, 1)->value = SPB_MAX_PROCESSES + 1);
+	CASE(-EINVAL, "section TLIM: limit 1: 18446744073709551615 processes",
+	     TLIM(m, 1)->value = UINT64_MAX);
+	CASE(0, "", TLIM(m, 1)->value = SPB_MAX_PROCESSES);
+	/* two limits of one (type, kind), and the wrong order */
+	CASE(-EINVAL, "section TLIM: limit 1 is not after limit 0 in (type, "
+		      "kind) order",
+	     TLIM(m, 1)->type = 2);
+	CASE(-EINVAL, "section TLIM: limit 1 is not after limit 0",
+	     t = *TLIM(m, 0); *TLIM(m, 0) = *TLIM(m, 1); *TLIM(m, 1) = t);
+	/* truncated or grown */
+	CASE(-EINVAL, "section TLIM: size 24 is not 2 records of 16 bytes",
+	     sec(m, SPB_TLIM)->size -= 8);
+	CASE(-EINVAL, "section TLIM: size 32 is not 1 records of 16 bytes",
+	     sec(m, SPB_TLIM)->count = 1);
+	CASE(-EINVAL, "overlaps section",
+	     sec(m, SPB_TLIM)->count = 3; sec(m, SPB_TLIM)->size = 48);
+	CASE(-EINVAL, "section table entry 10: a second TLIM section",
+	     sec(m, SPB_STRS)->kind = SPB_TLIM);
+	/* with the second record gone, the first still loads */
+	CASE(0, "", sec(m, SPB_TLIM)->count = 1; sec(m, SPB_TLIM)->size = 16);
+}
+
+static void exercise(const struct sp_policy *p);
+
+/* Version 1 files still load, held to what version 1 had. */
+static void test_version1(void **state)
+{
+	struct fx *f = *state;
+	struct sp_builder *b;
+	struct sp_policy *p = NULL;
+	struct sp_grant_view g;
+	char err[256];
+	uint8_t *v1;
+	size_t len;
+
+	/* the rich policy has a TLIM section and a learning type */
+	CASE(-EINVAL, "section table entry 9: a TLIM section in a version 1 "
+		      "file (it needs version 2)",
+	     hdr(m)->version = 1);
+	CASE(-EINVAL, "section TYPE: type 1 has unknown flag bits 0x2",
+	     hdr(m)->version = 1; hdr(m)->section_count = 10;
+	     memmove(m + 40 + 9 * 24, m + 40 + 10 * 24, 24));
+
+	/* without them the file is what version 1 wrote: it loads as one */
+	b = sp_builder_new();
+	assert_int_equal(sp_builder_add_type(b, "svc_t"), 1);
+	assert_int_equal(sp_builder_grant(b, 1, SP_ROOT, 10, &RNG(80, 80), 1,
+					  NULL, 0), 0);
+	assert_int_equal(sp_builder_add_rule(b, 1, "/run/svc/...",
+					     SPB_R_ATTACH, SPB_NO_TYPE), 0);
+	assert_int_equal(sp_builder_serialize(b, true, NULL, (void **)&v1,
+					      &len), 0);
+	assert_int_equal(hdr(v1)->version, 2);
+	hdr(v1)->version = 1;
+	fix_crc(v1, len);
+	assert_int_equal(sp_policy_load(v1, len, &p, err, sizeof(err)), 0);
+	assert_true(sp_policy_mutable(p));
+	assert_false(sp_policy_type_learning(p, 1));
+	assert_int_equal(sp_policy_type_limit(p, 1, SP_LIMIT_PROCESSES), 0);
+	assert_int_equal(sp_policy_grant(p, 1, SP_ROOT, 10, &g), 0);
+	assert_int_equal(g.nranges, 1);
+	assert_int_equal(sp_policy_check_attach(p, 1, "/run/svc/s", SPB_NO_TYPE,
+						NULL), SP_PATH_OK);
+	exercise(p);
+	sp_policy_free(p);
+	free(v1);
+	sp_builder_free(b);
+}
+
+/* ---------------------------------------------------------------------
  * Whole-file damage
  */
 
@@ -669,6 +794,9 @@ static void exercise(const struct sp_policy *p)
 		if (name)
 			assert_int_equal(sp_policy_type_lookup(p, name, &d), 0);
 		sp_policy_type_declared(p, t);
+		sp_policy_type_learning(p, t);
+		for (d = 0; d < 3; d++)
+			sp_policy_type_limit(p, t, d);
 		sp_policy_type_attrs(p, t, &na);
 		for (d = 0; d < 2; d++) {
 			sp_policy_caps(p, t, d);
@@ -877,6 +1005,68 @@ static void test_load_file(void **state)
 	assert_non_null(strstr(err, path));
 }
 
+/* Policy text given where a binary policy is expected (issue 12). */
+static void test_policy_text(void **state)
+{
+	static const char text[] = "# policy\ntype fs_t;\r\n\tallow fs_t "
+				   "self:ability io;  # caf\xc3\xa9\n";
+	char dir[] = "/tmp/test_loader.XXXXXX", path[64];
+	struct sp_policy *p = NULL;
+	char err[512], want[256];
+	uint8_t m[64];
+	FILE *f;
+
+	(void)state;
+	expect((const uint8_t *)text, strlen(text), -EINVAL,
+	       "this is policy text, not a binary policy; compile it first "
+	       "with secpolcompile");
+	/* shorter than the header: still text, not "shorter than" */
+	expect((const uint8_t *)"type a;", 7, -EINVAL, "this is policy text");
+	expect((const uint8_t *)" ", 1, -EINVAL, "this is policy text");
+	/* not text: NUL, other control bytes, DEL; the magic's beginning */
+	expect((const uint8_t *)"type a;\0", 8, -EINVAL,
+	       "file is 8 bytes, shorter than the 40-byte header");
+	expect((const uint8_t *)"type\033a;", 8, -EINVAL, "shorter than");
+	expect((const uint8_t *)"type\177a;", 8, -EINVAL, "shorter than");
+	expect((const uint8_t *)"SPOLB", 5, -EINVAL, "shorter than");
+	memset(m, 'a', sizeof(m));
+	m[63] = 0x01;
+	expect(m, sizeof(m), -EINVAL, "bad magic");
+	m[63] = 'a';
+	expect(m, sizeof(m), -EINVAL, "this is policy text");
+
+	/* from a file: the command that compiles it */
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/svc.sp", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(sp_policy_load_file(path, &p, err, sizeof(err)),
+			 -EINVAL);
+	assert_null(p);
+	snprintf(want, sizeof(want),
+		 "this is policy text, not a binary policy; compile it first: "
+		 "secpolcompile -o %s/svc.bin %s/svc.sp",
+		 dir, dir);
+	assert_string_equal(err, want);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/a b's", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(sp_policy_load_file(path, &p, err, sizeof(err)),
+			 -EINVAL);
+	snprintf(want, sizeof(want),
+		 "this is policy text, not a binary policy; compile it first: "
+		 "secpolcompile -o '%s/a b'\\''s.bin' '%s/a b'\\''s'",
+		 dir, dir);
+	assert_string_equal(err, want);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -892,11 +1082,14 @@ int main(void)
 		T(test_ranges),
 		T(test_rules),
 		T(test_derives),
+		T(test_limits),
+		T(test_version1),
 		T(test_truncations),
 		T(test_bit_flips),
 		T(test_bit_flips_structural),
 		cmocka_unit_test(test_shared_tails),
 		T(test_load_file),
+		cmocka_unit_test(test_policy_text),
 	};
 #undef T
 

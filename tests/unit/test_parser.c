@@ -11,6 +11,7 @@
 
 #include "common/arena.h"
 #include "lang/parser.h"
+#include "policy/format.h"
 
 struct parsed {
 	struct arena arena;
@@ -251,6 +252,55 @@ static void test_keywords_any_case(void **state)
 	done(p);
 }
 
+static void test_learn_and_limit(void **state)
+{
+	struct parsed *p = parse("learn svc_t;\nlearn { a_t pool };\n"
+				 "limit svc_t processes 200;\n"
+				 "LIMIT { a_t b_t } Processes 0050;");
+	const struct stmt *st;
+
+	(void)state;
+	assert_int_equal(p->diags.errors, 0);
+	assert_int_equal(p->ast.n, 4);
+	st = &p->ast.stmts[0];
+	assert_int_equal(st->kind, S_LEARN);
+	assert_int_equal(st->u.learn.n, 1);
+	assert_name(&st->u.learn.v[0], "svc_t");
+	st = &p->ast.stmts[1];
+	assert_int_equal(st->kind, S_LEARN);
+	assert_int_equal(st->u.learn.n, 2);
+	assert_name(&st->u.learn.v[1], "pool");
+	st = &p->ast.stmts[2];
+	assert_int_equal(st->kind, S_LIMIT);
+	assert_int_equal(st->u.limit.subjects.n, 1);
+	assert_int_equal(st->u.limit.kind, SPB_L_PROCESSES);
+	assert_int_equal(st->u.limit.value, 200);
+	assert_int_equal(st->u.limit.value_loc.col, 23);
+	st = &p->ast.stmts[3];
+	assert_int_equal(st->u.limit.subjects.n, 2);
+	assert_int_equal(st->u.limit.value, 50);
+	done(p);
+
+	/* a broken statement is dropped and parsing goes on */
+	p = parse("limit a_t processes 0;\nlimit a_t threads 1;\nlearn b_t;");
+	assert_int_equal(p->diags.errors, 2);
+	assert_int_equal(p->ast.n, 1);
+	assert_int_equal(p->ast.stmts[0].kind, S_LEARN);
+	done(p);
+
+	/* learn and limit end an unclosed brace list */
+	p = parse("allow_attach a_t { /x\nlearn a_t;");
+	assert_int_equal(p->ast.n, 1);
+	assert_int_equal(p->ast.stmts[0].kind, S_LEARN);
+	done(p);
+
+	/* a misspelt keyword is suggested */
+	p = parse("lern a_t;");
+	assert_string_equal(first_error(p),
+			    "unknown statement 'lern'; did you mean 'learn'?");
+	done(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_qnx_only_statement),
 		cmocka_unit_test(test_number_too_large),
 		cmocka_unit_test(test_keywords_any_case),
+		cmocka_unit_test(test_learn_and_limit),
 	};
 
 	return cmocka_run_group_tests_name("parser", tests, NULL, NULL);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "common/strbuf.h"
 #include "policy/ability.h"
@@ -126,6 +127,11 @@ static struct sp_builder *example_builder(void)
 					  &seven, 1, &gpu, 1), 0);
 	assert_int_equal(sp_builder_add_derive(b, 2, "run", 3), 0);
 	assert_int_equal(sp_builder_add_derive(b, 2, "child", 1), 0);
+	/* version 2: a learning type and limits (in reverse type order) */
+	assert_int_equal(sp_builder_set_type_flags(b, 1, SPB_T_LEARNING), 0);
+	assert_int_equal(sp_builder_set_limit(b, 3, SP_LIMIT_PROCESSES, 1), 0);
+	assert_int_equal(sp_builder_set_limit(b, 2, SP_LIMIT_PROCESSES, 200),
+			 0);
 	return b;
 }
 
@@ -140,7 +146,7 @@ static const char example_dump[] =
 	"  attach /...\n"
 	"  link /...\n"
 	"\n"
-	"type fs_t (1)\n"
+	"type fs_t (1), learning\n"
 	"  root: SYS_RAWIO (io), PATHSPACE, PUBLIC_CHANNEL, "
 	"CHANNEL_CONNECT(1) (fs_t)\n"
 	"  non-root: PUBLIC_CHANNEL\n"
@@ -153,6 +159,7 @@ static const char example_dump[] =
 	"CHANNEL_CONNECT(1 - 3) (fs_t - fs_nonuser_t), "
 	"SETTYPEID(1, 3) (fs_t, fs_nonuser_t), iofunc/dup\n"
 	"  non-root: iofunc/dup(7, gpu_mem)\n"
+	"  limit: 200 processes\n"
 	"  link /tmp/...\n"
 	"  attach @fsF* -> fs_t\n"
 	"  derive child -> fs_t\n"
@@ -161,6 +168,7 @@ static const char example_dump[] =
 	"type fs_nonuser_t (3), attributes user_attr\n"
 	"  root: (none)\n"
 	"  non-root: (none)\n"
+	"  limit: 1 process\n"
 	"  attach /dev/null\n";
 
 static void test_dump_verbatim(void **state)
@@ -196,7 +204,7 @@ static void test_dump_filters(void **state)
 	assert_string_equal(sb_str(&sb),
 			    "policy 0x00000001, mutable, 4 types\n"
 			    "\n"
-			    "type fs_t (1)\n"
+			    "type fs_t (1), learning\n"
 			    "  root: SYS_RAWIO (io), PATHSPACE, "
 			    "PUBLIC_CHANNEL, CHANNEL_CONNECT(1) (fs_t)\n"
 			    "  non-root: PUBLIC_CHANNEL\n"
@@ -216,7 +224,7 @@ static void test_dump_filters(void **state)
 			    "  root: PUBLIC_CHANNEL\n"
 			    "  non-root: PUBLIC_CHANNEL\n"
 			    "\n"
-			    "type fs_t (1)\n"
+			    "type fs_t (1), learning\n"
 			    "  root: PUBLIC_CHANNEL\n"
 			    "  non-root: PUBLIC_CHANNEL\n");
 
@@ -230,6 +238,23 @@ static void test_dump_filters(void **state)
 			    "user_attr\n"
 			    "  root: iofunc/dup\n"
 			    "  non-root: iofunc/dup(7, gpu_mem)\n");
+
+	/* Limits only: the type line (learning or not) and the limit. */
+	sb_reset(&sb);
+	o = (struct sp_dump_opts){ SP_DUMP_LIMITS, SPB_NO_TYPE, AB_NONE };
+	sp_policy_dump(p, &o, &sb);
+	assert_string_equal(sb_str(&sb),
+			    "policy 0x00000001, mutable, 4 types\n"
+			    "\n"
+			    "type default (0)\n"
+			    "\n"
+			    "type fs_t (1), learning\n"
+			    "\n"
+			    "type fs_user_t (2)\n"
+			    "  limit: 200 processes\n"
+			    "\n"
+			    "type fs_nonuser_t (3)\n"
+			    "  limit: 1 process\n");
 
 	/* Line kinds: links and derivations only, no attributes. */
 	sb_reset(&sb);
@@ -271,7 +296,7 @@ static void test_dump_structure(void **state)
 	sp_policy_dump_structure(p, &sb);
 	s = sb_str(&sb);
 	snprintf(want, sizeof(want),
-		 "magic SPOLBIN, version 1, header 40 bytes, file %zu bytes\n"
+		 "magic SPOLBIN, version 2, header 40 bytes, file %zu bytes\n"
 		 "flags 0x1 (mutable), policy id 0x1234abcd, checksum 0x%08x "
 		 "(valid)\n"
 		 "section TYPE offset 0x",
@@ -279,9 +304,12 @@ static void test_dump_structure(void **state)
 	assert_true(strncmp(s, want, strlen(want)) == 0);
 	for (line = s; (line = strstr(line, "\nsection ")); line++)
 		nsec++;
-	/* every kind: TYPE ATTR TATR ABIL NRNG GRNT RNGE RULE DRVT STRS */
-	assert_int_equal(nsec, 10);
-	assert_non_null(strstr(s, "\nsection TYPE offset 0x118 size 64 count 4\n"));
+	/* every kind: TYPE ATTR TATR ABIL NRNG GRNT RNGE RULE DRVT TLIM
+	 * STRS */
+	assert_int_equal(nsec, 11);
+	assert_non_null(strstr(s, "\nsection TYPE offset 0x130 size 64 count 4\n"));
+	assert_non_null(strstr(s, "\nsection TLIM offset 0x"));
+	assert_non_null(strstr(s, " size 32 count 2\n"));
 	assert_non_null(strstr(s, " count 0\n")); /* STRS, last */
 	sb_free(&sb);
 	sp_policy_free(p);
@@ -347,7 +375,8 @@ static void test_layout(void **state)
 	serialize(b, false, NULL, &buf, &len);
 	h = buf;
 	assert_memory_equal(h->magic, "SPOLBIN", 8);
-	assert_int_equal(h->version, 1);
+	assert_int_equal(h->version, SPB_VERSION);
+	assert_int_equal(h->version, 2);
 	assert_int_equal(h->header_size, 40);
 	assert_int_equal(h->file_size, len);
 	assert_int_equal(h->reserved, 0);
@@ -1022,6 +1051,338 @@ static void test_format_ranges(void **state)
 	sp_builder_free(b);
 }
 
+/* ---------------------------------------------------------------------
+ * Version 2: learning types and limits
+ */
+static void test_learning(void **state)
+{
+	struct sp_builder *b = sp_builder_new();
+	struct sp_policy *p;
+	void *buf;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(sp_builder_add_type(b, "a_t"), 1);
+	assert_int_equal(sp_builder_add_type(b, "b_t"), 2);
+	assert_int_equal(sp_builder_set_type_flags(b, 2, SPB_T_LEARNING), 0);
+	assert_int_equal(sp_builder_set_type_flags(b, 2, SPB_T_LEARNING), 0);
+	/* untyped processes are never supervised: nothing to learn */
+	assert_int_equal(sp_builder_set_type_flags(b, 0, SPB_T_LEARNING),
+			 -EINVAL);
+	assert_int_equal(sp_builder_set_type_flags(b, 0, SPB_T_DECLARED), 0);
+	assert_int_equal(sp_builder_set_type_flags(b, 1, 0x4), -EINVAL);
+	assert_int_equal(sp_builder_set_type_flags(b, 3, SPB_T_LEARNING),
+			 -EINVAL);
+	assert_int_equal(sp_builder_set_type_flags(NULL, 1, 0), -EINVAL);
+	p = load_b(b, false, NULL);
+	assert_false(sp_policy_type_learning(p, 0));
+	assert_true(sp_policy_type_declared(p, 0));
+	assert_false(sp_policy_type_learning(p, 1));
+	assert_true(sp_policy_type_learning(p, 2));
+	/* learning does not make a type declared, or the reverse */
+	assert_false(sp_policy_type_declared(p, 2));
+	assert_false(sp_policy_type_learning(p, 3));
+	assert_false(sp_policy_type_learning(NULL, 2));
+	sp_policy_free(p);
+	serialize(b, false, NULL, &buf, &len);
+	/* the flag, in the file */
+	assert_int_equal(((const struct spb_type *)((char *)buf +
+						    ((const struct spb_section *)
+							     ((char *)buf + 40))
+							    ->offset))[2]
+				 .flags,
+			 SPB_T_LEARNING);
+	free(buf);
+	sp_builder_free(b);
+}
+
+static void test_type_limits(void **state)
+{
+	struct sp_builder *b = sp_builder_new();
+	enum sp_limit_kind k = 0;
+	struct sp_policy *p;
+	char name[16];
+	uint32_t t;
+
+	(void)state;
+	assert_string_equal(sp_limit_kind_name(SP_LIMIT_PROCESSES),
+			    "processes");
+	assert_null(sp_limit_kind_name(0));
+	assert_null(sp_limit_kind_name(2));
+	assert_int_equal(sp_limit_kind_lookup("processes", 9, &k), 0);
+	assert_int_equal(k, SP_LIMIT_PROCESSES);
+	assert_int_equal(sp_limit_kind_lookup("PROCESSES", 9, NULL), 0);
+	assert_int_equal(sp_limit_kind_lookup("processesx", 9, NULL), 0);
+	assert_int_equal(sp_limit_kind_lookup("process", 7, NULL), -ENOENT);
+	assert_int_equal(sp_limit_kind_lookup("threads", 7, NULL), -ENOENT);
+	assert_int_equal(sp_limit_kind_lookup(NULL, 0, NULL), -ENOENT);
+	assert_int_equal(sp_limit_kind_max(SP_LIMIT_PROCESSES), 4194304);
+	assert_int_equal(sp_limit_kind_max(7), 0);
+
+	/* limits on every third of 100 types, set out of order */
+	for (t = 1; t <= 100; t++) {
+		snprintf(name, sizeof(name), "t%u", t);
+		assert_int_equal(sp_builder_add_type(b, name), (int)t);
+	}
+	for (t = 99; t >= 1; t--)
+		if (t % 3 == 0)
+			assert_int_equal(sp_builder_set_limit(
+						 b, t, SP_LIMIT_PROCESSES, t * 7),
+					 0);
+	assert_int_equal(sp_builder_set_limit(b, 3, SP_LIMIT_PROCESSES, 5),
+			 -EEXIST);
+	assert_int_equal(sp_builder_set_limit(b, 0, SP_LIMIT_PROCESSES, 5),
+			 -EINVAL);
+	assert_int_equal(sp_builder_set_limit(b, 101, SP_LIMIT_PROCESSES, 5),
+			 -EINVAL);
+	assert_int_equal(sp_builder_set_limit(b, 1, 2, 5), -EINVAL);
+	assert_int_equal(sp_builder_set_limit(b, 1, 0, 5), -EINVAL);
+	assert_int_equal(sp_builder_set_limit(b, 1, SP_LIMIT_PROCESSES, 0),
+			 -EINVAL);
+	assert_int_equal(sp_builder_set_limit(b, 1, SP_LIMIT_PROCESSES,
+					      4194305), -EINVAL);
+	assert_int_equal(sp_builder_set_limit(b, 1, SP_LIMIT_PROCESSES,
+					      4194304), 0);
+	assert_int_equal(sp_builder_set_limit(NULL, 1, SP_LIMIT_PROCESSES, 1),
+			 -EINVAL);
+	p = load_b(b, false, NULL);
+	assert_int_equal(sp_policy_type_limit(p, 1, SP_LIMIT_PROCESSES),
+			 4194304);
+	for (t = 2; t <= 100; t++)
+		assert_int_equal(sp_policy_type_limit(p, t, SP_LIMIT_PROCESSES),
+				 t % 3 == 0 ? t * 7 : 0);
+	assert_int_equal(sp_policy_type_limit(p, 0, SP_LIMIT_PROCESSES), 0);
+	assert_int_equal(sp_policy_type_limit(p, 101, SP_LIMIT_PROCESSES), 0);
+	assert_int_equal(sp_policy_type_limit(p, 3, 2), 0);
+	assert_int_equal(sp_policy_type_limit(NULL, 3, SP_LIMIT_PROCESSES), 0);
+	sp_policy_free(p);
+	sp_builder_free(b);
+}
+
+/* A policy that uses nothing of version 2 has no TLIM section and no new
+ * flag, but is written as version 2 (the builder writes one version). */
+static void test_version2_without_news(void **state)
+{
+	struct sp_builder *b = sp_builder_new();
+	const struct spb_section *sec;
+	const struct spb_header *h;
+	void *buf;
+	size_t len, i;
+
+	(void)state;
+	assert_int_equal(sp_builder_add_type(b, "a_t"), 1);
+	serialize(b, false, NULL, &buf, &len);
+	h = buf;
+	assert_int_equal(h->version, 2);
+	sec = (const struct spb_section *)((const char *)buf + 40);
+	for (i = 0; i < h->section_count; i++)
+		assert_int_not_equal(sec[i].kind, SPB_TLIM);
+	free(buf);
+	sp_builder_free(b);
+}
+
+/* ---------------------------------------------------------------------
+ * A builder filled from a loaded policy; a policy with one more type
+ */
+
+static char *dump_of(const struct sp_policy *p)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sp_policy_dump(p, NULL, &sb);
+	assert_int_equal(sb_error(&sb), 0);
+	return sb_steal(&sb);
+}
+
+static void test_builder_from_policy(void **state)
+{
+	const uint32_t id = 0x600d;
+	struct sp_builder *b = example_builder(), *b2;
+	struct sp_policy *p, *q;
+	const uint8_t *orig;
+	void *buf, *again;
+	size_t len, olen, alen;
+	char *d1, *d2;
+	int mut;
+
+	(void)state;
+	for (mut = 0; mut <= 1; mut++) {
+		p = load_b(b, mut, &id);
+		orig = sp_policy_data(p, &olen);
+		/* every kind of section is in it */
+		assert_int_equal(((const struct spb_header *)orig)->section_count,
+				 11);
+		assert_int_equal(sp_builder_from_policy(p, &b2), 0);
+		serialize(b2, mut, &id, &buf, &len);
+		/* byte for byte: checksum and policy ID included */
+		assert_int_equal(len, olen);
+		assert_memory_equal(buf, orig, len);
+		/* and the rebuilt builder is a builder like any other */
+		assert_int_equal(sp_builder_add_type(b2, "more_t"), 4);
+		serialize(b2, mut, &id, &again, &alen);
+		assert_true(alen > len);
+		free(again);
+		free(buf);
+		sp_builder_free(b2);
+		sp_policy_free(p);
+	}
+	assert_int_equal(sp_builder_from_policy(NULL, &b2), -EINVAL);
+	assert_null(b2);
+
+	/* a version 1 file comes back as version 2 and says the same */
+	sp_builder_free(b);
+	b = sp_builder_new();
+	assert_int_equal(sp_builder_add_type(b, "a_t"), 1);
+	assert_int_equal(sp_builder_add_rule(b, 1, "/x/...", SPB_R_LINK,
+					     SPB_NO_TYPE), 0);
+	serialize(b, false, &id, &buf, &len);
+	((struct spb_header *)buf)->version = 1;
+	((struct spb_header *)buf)->checksum = 0;
+	((struct spb_header *)buf)->checksum =
+		(uint32_t)crc32(0L, buf, (uInt)len);
+	assert_int_equal(sp_policy_load(buf, len, &p, NULL, 0), 0);
+	free(buf);
+	assert_int_equal(sp_builder_from_policy(p, &b2), 0);
+	q = load_b(b2, false, &id);
+	assert_int_equal(((const struct spb_header *)sp_policy_data(q, NULL))
+				 ->version, 2);
+	d1 = dump_of(p);
+	d2 = dump_of(q);
+	assert_string_equal(d1, d2);
+	free(d1);
+	free(d2);
+	sp_policy_free(p);
+	sp_policy_free(q);
+	sp_builder_free(b2);
+	sp_builder_free(b);
+}
+
+static void test_add_type(void **state)
+{
+	struct sp_builder *b = example_builder();
+	const uint32_t id = 0xabc;
+	struct sp_policy *p, *q;
+	struct sp_grant_view g[8];
+	char *d1, *d2, *want;
+	uint32_t t = 99, u;
+	int mut;
+
+	(void)state;
+	for (mut = 0; mut <= 1; mut++) {
+		p = load_b(b, mut, &id);
+		assert_int_equal(sp_policy_add_type(p, "dev_t", SPB_T_LEARNING,
+						    &q, &t), 0);
+		assert_int_equal(t, 4);
+		/* same ID and mutability */
+		assert_int_equal(sp_policy_id(q), 0xabc);
+		assert_int_equal(sp_policy_mutable(q), mut);
+		assert_int_equal(sp_policy_type_count(q), 5);
+		assert_string_equal(sp_policy_type_name(q, 4), "dev_t");
+		assert_int_equal(sp_policy_type_lookup(q, "dev_t", &u), 0);
+		assert_int_equal(u, 4);
+		assert_true(sp_policy_type_declared(q, 4));
+		assert_true(sp_policy_type_learning(q, 4));
+		/* the defaults, nothing else: no rules, no limit, no attrs */
+		assert_int_equal(sp_policy_grants(q, 4, SP_ROOT, g, 8), 1);
+		assert_int_equal(g[0].ability, AB_PUBLIC_CHANNEL);
+		assert_false(g[0].ranged);
+		assert_int_equal(sp_policy_grants(q, 4, SP_NONROOT, g, 8), 1);
+		assert_int_equal(g[0].ability, AB_PUBLIC_CHANNEL);
+		assert_int_equal(sp_policy_caps(q, 4, SP_ROOT), 0);
+		assert_int_equal(sp_policy_rules(q, 4, NULL, 0), 0);
+		assert_int_equal(sp_policy_type_limit(q, 4, SP_LIMIT_PROCESSES),
+				 0);
+		assert_null(sp_policy_type_attrs(q, 4, NULL));
+		assert_int_equal(sp_policy_check_attach(q, 4, "/x", SPB_NO_TYPE,
+							NULL), SP_PATH_NO_RULE);
+		/* every old type and rule is as it was: the dump is the old
+		 * dump with one more type at the end */
+		d1 = dump_of(p);
+		d2 = dump_of(q);
+		assert_int_equal(asprintf(&want, "%s\n"
+					  "type dev_t (4), learning\n"
+					  "  root: PUBLIC_CHANNEL\n"
+					  "  non-root: PUBLIC_CHANNEL\n",
+					  d1), (int)strlen(d1) + 76);
+		/* "4 types" becomes "5 types" in the first line */
+		*strstr(want, "4 types") = '5';
+		assert_string_equal(d2, want);
+		free(want);
+		free(d1);
+		free(d2);
+		sp_policy_free(q);
+
+		/* without flags the type is declared and enforced */
+		assert_int_equal(sp_policy_add_type(p, "plain_t", 0, &q, NULL),
+				 0);
+		assert_true(sp_policy_type_declared(q, 4));
+		assert_false(sp_policy_type_learning(q, 4));
+		sp_policy_free(q);
+		sp_policy_free(p);
+	}
+
+	p = load_b(b, false, &id);
+	q = (struct sp_policy *)1;
+	/* taken: a type, default, an attribute */
+	assert_int_equal(sp_policy_add_type(p, "fs_t", 0, &q, &t), -EEXIST);
+	assert_null(q);
+	assert_int_equal(sp_policy_add_type(p, "default", 0, &q, &t), -EEXIST);
+	assert_int_equal(sp_policy_add_type(p, "user_attr", 0, &q, &t),
+			 -EEXIST);
+	/* names the language refuses */
+	assert_int_equal(sp_policy_add_type(p, "self", 0, &q, &t), -EINVAL);
+	assert_int_equal(sp_policy_add_type(p, "Self", 0, &q, &t), -EINVAL);
+	assert_int_equal(sp_policy_add_type(p, "fs-t", 0, &q, &t), -EINVAL);
+	assert_int_equal(sp_policy_add_type(p, "1t", 0, &q, &t), -EINVAL);
+	assert_int_equal(sp_policy_add_type(p, "", 0, &q, &t), -EINVAL);
+	assert_int_equal(sp_policy_add_type(p, "a/b", 0, &q, &t), -EINVAL);
+	assert_int_equal(sp_policy_add_type(p, NULL, 0, &q, &t), -EINVAL);
+	{
+		char name[300];
+
+		memset(name, 'n', sizeof(name));
+		name[256] = '\0';
+		assert_int_equal(sp_policy_add_type(p, name, 0, &q, &t),
+				 -EINVAL);
+		name[255] = '\0';
+		assert_int_equal(sp_policy_add_type(p, name, 0, &q, &t), 0);
+		sp_policy_free(q);
+	}
+	/* unknown flags */
+	assert_int_equal(sp_policy_add_type(p, "x_t", 0x4, &q, &t), -EINVAL);
+	assert_int_equal(sp_policy_add_type(NULL, "x_t", 0, &q, &t), -EINVAL);
+	assert_int_equal(sp_policy_add_type(p, "x_t", 0, NULL, &t), -EINVAL);
+	assert_int_equal(t, 4); /* untouched by the failures */
+	sp_policy_free(p);
+	sp_builder_free(b);
+}
+
+static void test_add_type_limit(void **state)
+{
+	struct sp_builder *b = sp_builder_new();
+	struct sp_policy *p, *q = NULL;
+	char name[16];
+	uint32_t i, t;
+
+	(void)state;
+	/* SPB_MAX_TYPES types, default included */
+	for (i = 1; i < SPB_MAX_TYPES - 1; i++) {
+		snprintf(name, sizeof(name), "t%u", i);
+		assert_int_equal(sp_builder_add_type(b, name), (int)i);
+	}
+	p = load_b(b, false, NULL);
+	assert_int_equal(sp_policy_add_type(p, "last_t", 0, &q, &t), 0);
+	assert_int_equal(t, SPB_MAX_TYPES - 1);
+	assert_int_equal(sp_policy_type_count(q), SPB_MAX_TYPES);
+	sp_policy_free(p);
+	assert_int_equal(sp_policy_add_type(q, "one_more_t", 0, &p, &t),
+			 -E2BIG);
+	/* a taken name is the answer even when the policy is full */
+	assert_int_equal(sp_policy_add_type(q, "t7", 0, &p, &t), -EEXIST);
+	sp_policy_free(q);
+	sp_builder_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1046,6 +1407,12 @@ int main(void)
 		cmocka_unit_test(test_derive),
 		cmocka_unit_test(test_policy_id),
 		cmocka_unit_test(test_format_ranges),
+		cmocka_unit_test(test_learning),
+		cmocka_unit_test(test_type_limits),
+		cmocka_unit_test(test_version2_without_news),
+		cmocka_unit_test(test_builder_from_policy),
+		cmocka_unit_test(test_add_type),
+		cmocka_unit_test(test_add_type_limit),
 	};
 
 	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);
