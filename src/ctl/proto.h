@@ -29,7 +29,8 @@
 
 enum ctl_type {
 	CTL_HELLO = 1,     /* -> struct ctl_status */
-	CTL_PUSH = 2,      /* fd of a binary policy (SCM_RIGHTS) */
+	CTL_PUSH = 2,      /* fd of a binary policy (SCM_RIGHTS), and
+			      optionally struct ctl_push */
 	CTL_ASSIGN = 3,    /* struct ctl_assign + type name */
 	CTL_REGISTER = 4,  /* struct ctl_register */
 	CTL_SUBSCRIBE = 5, /* struct ctl_subscribe + names */
@@ -67,6 +68,17 @@ struct ctl_status {
 	uint64_t notifications; /* system calls decided */
 	uint64_t lost_kernel;   /* events the kernel could not queue */
 	uint64_t lost_monitors; /* events dropped for slow monitors */
+};
+
+/* ctl_push.flags */
+enum {
+	CTL_PUSH_DEVELOP = 1 << 0,   /* develop mode on (secpol -p -D) */
+	CTL_PUSH_ENFORCE = 1 << 1,   /* develop mode off */
+};
+
+struct ctl_push {
+	uint32_t flags;
+	uint32_t reserved;
 };
 
 /* ctl_assign.flags */

@@ -143,6 +143,7 @@ static void do_hello(struct daemon *d, struct client *cl,
 
 static void do_push(struct daemon *d, struct client *cl, struct ctl_msg *m)
 {
+	struct ctl_push opts = {0};
 	struct sp_policy *p = NULL;
 	char err[256], *buf = NULL;
 	size_t len;
@@ -153,6 +154,10 @@ static void do_push(struct daemon *d, struct client *cl, struct ctl_msg *m)
 				  "only root without a type, or a type with mac_admin, may push a policy");
 	if (m->fd < 0)
 		return (void)fail(cl, m, -EINVAL, "no policy file was passed");
+	if (m->hdr.len == sizeof(struct ctl_push))
+		memcpy(&opts, m->payload, sizeof(opts));
+	else if (m->hdr.len != 0)
+		return (void)fail(cl, m, -EINVAL, "malformed request");
 	r = read_fd_all(m->fd, SPB_MAX_FILE, &buf, &len);
 	if (r < 0)
 		return (void)fail(cl, m, r, "cannot read the policy: %s",
@@ -169,12 +174,21 @@ static void do_push(struct daemon *d, struct client *cl, struct ctl_msg *m)
 				  "the running policy 0x%08x is immutable and cannot be replaced until the system restarts",
 				  id);
 	}
+	if ((opts.flags & CTL_PUSH_DEVELOP) && !sp_policy_mutable(p)) {
+		sp_policy_free(p);
+		return (void)fail(cl, m, -EPERM,
+				  "develop mode needs a mutable policy (secpolcompile -m): it adds types as they are named");
+	}
 	r = daemon_set_policy(d, p);
 	if (r < 0)
 		return (void)fail(cl, m, r, "cannot install the policy: %s",
 				  strerror(-r));
+	if (opts.flags & (CTL_PUSH_DEVELOP | CTL_PUSH_ENFORCE))
+		__atomic_store_n(&d->develop, !!(opts.flags & CTL_PUSH_DEVELOP),
+				 __ATOMIC_RELAXED);
 	log_info("policy 0x%08x pushed by process %d", sp_policy_id(d->policy),
 		 cl->pid);
+	daemon_log_learning(d);
 	/* what the push did to running processes, for secpol -p to say */
 	reply(cl, m, 0, d->push_summary, strlen(d->push_summary) + 1, -1);
 }
@@ -283,6 +297,45 @@ everything:
 	return 1;
 }
 
+/*
+ * Develop mode: a type the policy lacks is made for the run (learning,
+ * no grants beyond the defaults), announced in the log and to monitors.
+ * 0 and *type, or -errno with the reply sent.
+ */
+static int new_type(struct daemon *d, struct client *cl,
+		    const struct ctl_msg *m, const char *name, uint32_t *type)
+{
+	struct sp_policy *np = NULL;
+	struct strbuf q = STRBUF_INIT;
+	struct ev_actor who;
+	int r;
+
+	sb_escape(&q, name, strlen(name), 0);
+	r = sp_policy_add_type(d->policy, name, SPB_T_LEARNING, &np, type);
+	if (r == 0) {
+		r = daemon_set_policy(d, np);
+		if (r < 0)
+			sp_policy_free(np);
+	}
+	if (r < 0) {
+		fail(cl, m, r,
+		     r == -EINVAL ? "'%s' cannot be a type name (letters, digits and '_', not starting with a digit)" :
+				    "cannot make type '%s' for this run: %s",
+		     sb_str(&q), strerror(-r));
+		sb_free(&q);
+		return r;
+	}
+	log_info("develop mode: new type %s (%u) for this run, asked for by process %d",
+		 sb_str(&q), *type, cl->pid);
+	sb_free(&q);
+	if (events_wanted(d) && events_actor_of(cl->pid, *type, &who) == 0) {
+		struct ev_what w = {.kind = EV_NEWTYPE, .obj_type = SPB_NO_TYPE};
+
+		events_emit(d, &who, &w);
+	}
+	return 0;
+}
+
 static void do_assign(struct daemon *d, struct client *cl, struct ctl_msg *m)
 {
 	struct ctl_assign a;
@@ -295,6 +348,7 @@ static void do_assign(struct daemon *d, struct client *cl, struct ctl_msg *m)
 	int64_t ctype;
 	uint32_t type;
 	pid_t tgid, ppid;
+	bool new = false;
 	int r;
 
 	memset(ar, 0, sizeof(*ar));
@@ -311,8 +365,14 @@ static void do_assign(struct daemon *d, struct client *cl, struct ctl_msg *m)
 	if (!d->policy)
 		return (void)fail(cl, m, -ENOENT,
 				  "no policy is loaded: push one with 'secpol -p'");
-	if (sp_policy_type_lookup(d->policy, name, &type) < 0)
-		return unknown_type(d, cl, m, name);
+	if (sp_policy_type_lookup(d->policy, name, &type) < 0) {
+		if (!d->develop)
+			return unknown_type(d, cl, m, name);
+		r = new_type(d, cl, m, name, &type);
+		if (r < 0)
+			return;
+		new = true;
+	}
 	if (a.uid == SECPOLD_UID)
 		return (void)fail(cl, m, -EPERM,
 				  "uid %u is secpold's own: no typed process may run as it",
@@ -374,14 +434,30 @@ static void do_assign(struct daemon *d, struct client *cl, struct ctl_msg *m)
 		ar->flags = CTL_AR_RETYPED;
 	}
 	ar->type = type;
-	ar->caps_root = sp_policy_caps(d->policy, type, SP_ROOT);
-	ar->caps_nonroot = sp_policy_caps(d->policy, type, SP_NONROOT);
 	ar->policy_id = sp_policy_id(d->policy);
 	off = sizeof(*ar);
-	ar->nattach = rule_dirs(d->policy, type, SPB_R_ATTACH, out,
-				sizeof(out), &off);
-	ar->nlink = rule_dirs(d->policy, type, SPB_R_LINK, out, sizeof(out),
-			      &off);
+	if (daemon_type_learning(d, d->policy, type)) {
+		/* A learning type's processes keep the capabilities their
+		 * user has without a type (the capability tracepoint then
+		 * sees what they use) and may rename what they make
+		 * anywhere: its confinement is what it learns. */
+		struct proc_creds cr;
+
+		ar->caps_root = procfs_creds(cl->pid, &cr) == 0 ? cr.cap_prm : 0;
+		ar->caps_nonroot = 0;
+		memcpy(out + off, "/\0/", 4);
+		off += 4;
+		ar->nattach = ar->nlink = 1;
+		if (new)
+			ar->flags |= CTL_AR_NEW_TYPE;
+	} else {
+		ar->caps_root = sp_policy_caps(d->policy, type, SP_ROOT);
+		ar->caps_nonroot = sp_policy_caps(d->policy, type, SP_NONROOT);
+		ar->nattach = rule_dirs(d->policy, type, SPB_R_ATTACH, out,
+					sizeof(out), &off);
+		ar->nlink = rule_dirs(d->policy, type, SPB_R_LINK, out,
+				      sizeof(out), &off);
+	}
 	log_info("process %u is now of type %s (for process %d)", a.pid, name,
 		 cl->pid);
 	reply(cl, m, 0, out, off, -1);

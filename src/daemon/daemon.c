@@ -139,9 +139,42 @@ void daemon_policy_put(struct daemon *d, const struct sp_policy *p)
 bool daemon_type_learning(struct daemon *d, const struct sp_policy *p,
 			  uint32_t type)
 {
-	(void)p;
-	(void)type;
-	return d->develop;
+	return __atomic_load_n(&d->develop, __ATOMIC_RELAXED) ||
+	       (p && sp_policy_type_learning(p, type));
+}
+
+/* "a_t, b_t" or "none": the types that learn, for the log. */
+static void learning_types(struct daemon *d, struct strbuf *sb)
+{
+	uint32_t n = d->policy ? sp_policy_type_count(d->policy) : 0, i;
+	bool any = false;
+
+	if (d->develop) {
+		sb_puts(sb, "all (develop mode)");
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		const char *name = sp_policy_type_name(d->policy, i);
+
+		if (!sp_policy_type_learning(d->policy, i))
+			continue;
+		if (any)
+			sb_puts(sb, ", ");
+		sb_escape(sb, name, strlen(name), 0);
+		any = true;
+	}
+	if (!any)
+		sb_puts(sb, "none");
+}
+
+void daemon_log_learning(struct daemon *d)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	learning_types(d, &sb);
+	log_info("types that learn (nothing they do is refused, every would-be refusal is reported): %s",
+		 sb_str(&sb));
+	sb_free(&sb);
 }
 
 void daemon_stop(struct daemon *d)
@@ -766,6 +799,12 @@ int daemon_init(struct daemon *d, const struct daemon_opts *o, char *err,
 	r = initial_policy(d, o, err, errlen);
 	if (r < 0)
 		return r;
+	if (d->develop && d->policy && !sp_policy_mutable(d->policy)) {
+		snprintf(err, errlen,
+			 "develop mode needs a mutable policy (secpolcompile -m): policy 0x%08x is immutable",
+			 sp_policy_id(d->policy));
+		return -EPERM;
+	}
 	co.rundir = d->rundir;
 	co.cb = events_on_record;
 	co.ctx = d;
@@ -827,12 +866,17 @@ int daemon_init(struct daemon *d, const struct daemon_opts *o, char *err,
 			 strerror(-r));
 		return r;
 	}
-	log_info("ready: %s, policy %s, capability events %s, unix race guard %s%s",
-		 d->rundir,
-		 d->policy ? "loaded" : "none (push one with 'secpol -p')",
-		 caps->cap_events ? "on" : "off",
-		 caps->unix_hooks ? "on" : "off",
-		 d->develop ? ", develop mode (every type learns)" : "");
+	{
+		struct strbuf sb = STRBUF_INIT;
+
+		learning_types(d, &sb);
+		log_info("ready: %s, policy %s, capability events %s, unix race guard %s, learning: %s",
+			 d->rundir,
+			 d->policy ? "loaded" : "none (push one with 'secpol -p')",
+			 caps->cap_events ? "on" : "off",
+			 caps->unix_hooks ? "on" : "off", sb_str(&sb));
+		sb_free(&sb);
+	}
 	return 0;
 }
 
@@ -841,6 +885,8 @@ int daemon_run(struct daemon *d)
 	struct epoll_event evs[64];
 	int n, i;
 
+	/* (in the log file too: the ready line went to the terminal) */
+	daemon_log_learning(d);
 	while (!__atomic_load_n(&d->stopping, __ATOMIC_RELAXED)) {
 		n = epoll_wait(d->epfd, evs, 64, -1);
 		if (n < 0) {

@@ -107,7 +107,8 @@ struct daemon {
 	uint32_t remap_n;
 	char push_summary[CTL_MAX_PAYLOAD / 2]; /* what the last push did */
 	int policy_memfd; /* the policy for monitors, or -1 */
-	bool develop;     /* every type learns; unknown types are made */
+	bool develop;     /* atomic: every type learns; unknown types are
+			     made for the run */
 	struct collector *col;
 	struct procinfo *procs;
 	struct chantab *chans;
@@ -154,6 +155,8 @@ uint32_t daemon_task_flags(struct daemon *d);
 /* Does type learn under policy p (its own statement, or develop mode)? */
 bool daemon_type_learning(struct daemon *d, const struct sp_policy *p,
 			  uint32_t type);
+/* Logs which types learn (after a policy or mode change). */
+void daemon_log_learning(struct daemon *d);
 /* Stops the daemon (any thread). */
 void daemon_stop(struct daemon *d);
 /* A worker published events: the main thread flushes the monitors. */

@@ -172,6 +172,17 @@ static void on_cap(struct daemon *d, const struct spb_ev_cap *r)
 	e->obj_type = SPB_NO_TYPE;
 	e->ability = (uint16_t)r->cap;
 	e->result = r->ret == 0 ? EV_ALLOWED : EV_DENIED;
+	/* a learning type holds its user's capabilities: a use the policy
+	 * does not grant is one it would have refused */
+	if (r->ret == 0 && (r->flags & SPB_CAP_TYPED) && d->policy &&
+	    r->h.type < sp_policy_type_count(d->policy) &&
+	    daemon_type_learning(d, d->policy, r->h.type) &&
+	    !sp_policy_has(d->policy, r->h.type,
+			   r->euid == 0 ? SP_ROOT : SP_NONROOT,
+			   (uint16_t)r->cap)) {
+		e->result = EV_DENIED;
+		e->flags |= EVF_LEARNING;
+	}
 	/* the kernel's check, not the system call's result: what the call
 	 * returned is not known here */
 	e->err = 0;

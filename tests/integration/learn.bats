@@ -1,0 +1,86 @@
+#!/usr/bin/env bats
+# Issue 7, learning in secpold: a learning type is decided and reported as
+# any other, but nothing it does is refused (the events say what would
+# have been), and its processes keep their user's capabilities.  Develop
+# mode makes every type learn and a type the policy lacks is made for the
+# run.  policies/learn.sp.
+
+load helpers
+
+setup_file() {
+	spt_setup_file learn -m || return 1
+	mkdir -p "$SCRATCH/w"
+}
+
+teardown() {
+	spt_test_teardown
+}
+
+teardown_file() {
+	spt_cleanup
+}
+
+@test "a learning type is refused nothing, and every would-be refusal is reported as such" {
+	mon_start m -aps
+	mon_start j -aps --json
+	sp_expect ok l_t bind "$SCRATCH/w/learned"
+	[ -S "$SCRATCH/w/learned" ] || die "the learning bind made nothing"
+	sp_expect EPERM e_t bind "$SCRATCH/w/enforced"
+	touch "$SCRATCH/w/f"
+	sp_expect ok l_t chown "$SCRATCH/w/f" 1234 1234
+	expect_eq "owner" "$(stat -c %u "$SCRATCH/w/f")" 1234
+	sp_expect EPERM e_t chown "$SCRATCH/w/f" 0 0
+	mon_fence m && mon_stop m
+	mon_fence j && mon_stop j
+	mon_has m \
+		"error: $SPN (pid:N) type l_t lacks ability PATHSPACE as root" \
+		"error: $SPN (pid:N) of type l_t failed to attach to path $SCRATCH/w/learned: no rule" \
+		"error: $SPN (pid:N) type l_t lacks ability CHOWN as root" \
+		"error: $SPN (pid:N) type e_t lacks ability PATHSPACE as root" \
+		"error: $SPN (pid:N) type e_t lacks ability CHOWN as root"
+	# JSON marks what was allowed only because the type learns
+	python3 - "$SCRATCH/j.mon" <<'PY' || die "JSON: $(cat "$SCRATCH/j.mon")"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+def find(t, what):
+    return [e for e in ev if e.get("type") == t and what(e)]
+l = find("l_t", lambda e: e.get("ability") == "PATHSPACE")
+e = find("e_t", lambda e: e.get("ability") == "PATHSPACE")
+assert l and all(x["learning"] is True and x["result"] == "denied" and "errno" not in x for x in l), l
+assert e and all("learning" not in x and x["errno"] == "EPERM" for x in e), e
+c = find("l_t", lambda e: e.get("ability") == "CHOWN")
+assert c and all(x.get("learning") is True for x in c), c
+PY
+	grep -q "types that learn .*: l_t$" "$SECPOL_RUNDIR/secpold.log" || die "the start-up line does not say which types learn"
+}
+
+@test "develop mode: every type learns, and a type the policy lacks is made for the run" {
+	spd_stop
+	rm -f "$SECPOL_RUNDIR/policy.bin"
+	spd_start "$SCRATCH/learn.bin" -D
+	mon_start m -aps
+	sp_expect ok e_t bind "$SCRATCH/w/dev1"
+	on_run brand_new_t "$SPTEST" bind "$SCRATCH/w/dev2"
+	expect_status 0
+	expect_eq "the bind" "$output" ok
+	[ -S "$SCRATCH/w/dev2" ] || die "nothing made under the new type"
+	mon_fence m && mon_stop m
+	mon_has m \
+		"error: $SPN (pid:N) type e_t lacks ability PATHSPACE as root" \
+		"error: $SPN (pid:N) type brand_new_t lacks ability PATHSPACE as root"
+	mon_has_q m "warning: new type brand_new_t (5) for this run, started by $ONN (pid:N): develop mode, it learns and nothing it does is refused" ||
+	mon_lines m | grep -q "^warning: new type brand_new_t " || die "no new-type line: $(mon_lines m)"
+	grep -q "develop mode: new type brand_new_t" "$SECPOL_RUNDIR/secpold.log" ||
+		die "the new type is not in the log"
+	grep -q "types that learn .*: all (develop mode)$" "$SECPOL_RUNDIR/secpold.log" ||
+		die "the start-up line does not say develop mode"
+	# a bad name is refused, not made
+	on_run "bad-name" "$SPTEST" bind "$SCRATCH/w/dev3"
+	expect_status 1
+	[[ $stderr == *"cannot be a type name"* ]] || die "unclear: $stderr"
+}
+
+@test "secpold stops cleanly on SIGTERM and leaves nothing behind" {
+	monitors_stop_all
+	spt_final_check
+}
