@@ -12,6 +12,8 @@
 #      an untyped and a typed process
 #   3. the daemon's side: CPU per decision, each step timed on its own,
 #      and a perf profile of secpold
+#   4. another type's binds while 10,000 processes of one type storm
+#      (bench/storm.sh)
 #
 # Everything runs in a private instance (SECPOL_RUNDIR in a scratch
 # directory on tmpfs, /dev/shm) that is removed at the end, with every
@@ -378,5 +380,7 @@ if [ -s "$S/errors.log" ] || [ "$FAILED" = 1 ]; then
 	echo "errors during the run:"
 	sed 's/^/  /' "$S/errors.log" | head -40
 fi
+# part 4 runs its own instance
+BUILD=$BUILD bench/storm.sh
 echo
 echo "bench: done in $(($(date +%s) - T0)) s"

@@ -21,6 +21,9 @@
  *   spbench serve PATH READY        AF_UNIX stream server: accept and
  *                                   close until SIGTERM; READY is created
  *                                   once it listens
+ *   spbench storm N PATH READY      N processes that call symlink(PATH)
+ *                                   and fork without pause until
+ *                                   SIGTERM; READY once all run
  *   spbench cpu PID...              CPU time (ns) used so far by these
  *                                   processes, all threads, summed
  *   spbench holdstats               keep BPF run-time statistics on
@@ -454,6 +457,61 @@ static int cmd_serve(int argc, char **argv)
 	}
 	unlink(argv[0]);
 	fprintf(stderr, "spbench serve: %lu connections\n", n);
+	return 0;
+}
+
+/* ---- storm ---------------------------------------------------------- */
+
+/* N processes that each make supervised calls without pause (a symlink
+ * the policy refuses, then a fork that the type's limit refuses): the
+ * worst neighbour a type can be for the others.  READY is created once
+ * all are running; SIGTERM to the process group ends them. */
+static int cmd_storm(int argc, char **argv)
+{
+	struct sigaction sa = {.sa_handler = on_term};
+	int go[2], fd;
+	long n, k;
+	char b;
+
+	if (argc < 3)
+		die("usage: spbench storm N PATH READY");
+	n = strtol(argv[0], NULL, 10);
+	if (n < 1)
+		die("storm: bad count %s", argv[0]);
+	sigaction(SIGTERM, &sa, NULL);
+	if (pipe2(go, O_CLOEXEC) < 0)
+		die("storm: pipe: %s", strerror(errno));
+	for (k = 1; k < n; k++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("storm: fork %ld of %ld: %s", k, n, strerror(errno));
+		if (pid == 0)
+			break;
+	}
+	if (k == n) {
+		fd = open(argv[2], O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd >= 0)
+			close(fd);
+	}
+	/* all start together, once the last one is forked */
+	close(go[1]);
+	while (read(go[0], &b, 1) < 0 && errno == EINTR && !stop)
+		;
+	while (!stop) {
+		pid_t pid;
+
+		if (symlinkat("t", AT_FDCWD, argv[1]) == 0)
+			unlink(argv[1]);
+		pid = fork();
+		if (pid == 0)
+			_exit(0);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+	}
+	if (k == n)
+		while (wait(NULL) > 0)
+			;
 	return 0;
 }
 
@@ -996,6 +1054,8 @@ int main(int argc, char **argv)
 		return cmd_floor(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "serve"))
 		return cmd_serve(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "storm"))
+		return cmd_storm(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "cpu"))
 		return cmd_cpu(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "holdstats"))

@@ -59,6 +59,25 @@ struct {
 	__type(value, struct spb_chan_val);
 } channels SEC(".maps");
 
+/* Tasks per type (a type's process limit), read by secpold through
+ * mmap: counted here as tasks are forked and exit, by secpold when it
+ * types or retypes one. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SPB_TYPE_SLOTS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __s64); /* an array's slots are 8 bytes apart anyway */
+} type_tasks SEC(".maps");
+
+static __always_inline void count_task(__u32 type, int delta)
+{
+	__s64 *n = bpf_map_lookup_elem(&type_tasks, &type);
+
+	if (n)
+		__sync_fetch_and_add(n, delta);
+}
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
@@ -347,7 +366,10 @@ int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
 		v.tgid = child->tgid;
 		v.start_ns = BPF_CORE_READ(child, group_leader, start_boottime);
 		v.gen = (__u32)__sync_fetch_and_add(&cfg.next_gen, 1) + 1;
-		bpf_map_update_elem(&types, &ctid, &v, BPF_ANY);
+		if (bpf_map_update_elem(&types, &ctid, &v, BPF_NOEXIST) == 0)
+			count_task(v.type, 1);
+		else
+			bpf_map_update_elem(&types, &ctid, &v, BPF_ANY);
 	}
 	/* a new process (not a thread) carries its parent's name until it
 	 * execs: tell secpold, so that a child gone before its events are
@@ -416,6 +438,8 @@ int BPF_PROG(sched_exit, struct task_struct *p, bool group_dead)
 		return 0;
 	type = ti->type;
 	bpf_map_delete_elem(&tickets, &tid);
+	/* the task is gone (its process's entry may stay, below) */
+	count_task(type, -1);
 	/* The leader's entry names the process (secpold looks the type of a
 	 * peer up by its pid): it stays while any thread lives.  Its pid
 	 * cannot be reused before the whole group is gone. */

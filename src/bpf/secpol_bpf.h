@@ -35,6 +35,9 @@ struct spb_task {
 			   guard */
 };
 
+/* type_tasks: how many tasks run under each type (index: type ID) */
+#define SPB_TYPE_SLOTS 65536
+
 /* Event records in the ring buffer */
 enum spb_event_kind {
 	SPB_EV_CAP = 1,

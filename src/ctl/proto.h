@@ -102,6 +102,8 @@ enum {
 	CTL_AR_RETYPED = 1 << 1,        /* the supervised caller was retyped */
 	CTL_AR_NEW_TYPE = 1 << 2,       /* develop mode made the type for this
 					   run: it was not in the policy */
+	CTL_AR_LIMITS = 1 << 3,         /* the policy limits the processes of
+					   some type: supervise new tasks */
 };
 
 struct ctl_assign_reply {

@@ -171,6 +171,10 @@ void decide_umask(struct call *c);
 void decide_fs_change(struct call *c); /* decide_proc.c */
 void decide_namespace(struct call *c);
 void decide_signal_owner(struct call *c);
+void decide_fork(struct call *c);
+/* Would a new task take the caller's type past its process limit?  Then
+ * the refusal is answered (EAGAIN, as RLIMIT_NPROC) and true returned. */
+bool over_limit(struct call *c);
 void decide_io_uring(struct call *c);
 void decide_userfaultfd(struct call *c);
 void decide_mount_api(struct call *c);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -39,6 +40,7 @@ struct collector {
 	char bpffs[PATH_MAX];
 	bool mounted_bpffs;
 	pthread_mutex_t drain_lock;
+	int64_t *type_tasks; /* mmap of the map of the same name */
 };
 
 /* Kernel functions that check a capability with CAP_OPT_NOAUDIT, found
@@ -377,6 +379,17 @@ int collector_start(struct collector **out, const struct collector_opts *o,
 		log_warn("cannot pin BPF objects in %s: process types will not survive a restart of secpold",
 			 c->bpffs);
 
+	c->type_tasks = mmap(NULL, SPB_TYPE_SLOTS * sizeof(int64_t),
+			     PROT_READ | PROT_WRITE, MAP_SHARED,
+			     bpf_map__fd(c->skel->maps.type_tasks), 0);
+	if (c->type_tasks == MAP_FAILED) {
+		r = -errno;
+		c->type_tasks = NULL;
+		snprintf(err, errlen, "cannot map the task counts: %s",
+			 strerror(-r));
+		goto fail;
+	}
+	collector_recount(c);
 	c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.events), on_record,
 				 c, NULL);
 	if (!c->rb) {
@@ -401,6 +414,8 @@ void collector_stop(struct collector *c, bool keep_types)
 
 	if (!c)
 		return;
+	if (c->type_tasks)
+		munmap(c->type_tasks, SPB_TYPE_SLOTS * sizeof(int64_t));
 	ring_buffer__free(c->rb);
 	if (c->l_connect >= 0)
 		close(c->l_connect);
@@ -448,9 +463,48 @@ int collector_drain(struct collector *c)
 	return n;
 }
 
+static void count_task(struct collector *c, uint32_t type, int delta)
+{
+	if (c->type_tasks && type < SPB_TYPE_SLOTS)
+		__atomic_add_fetch(&c->type_tasks[type], (int64_t)delta,
+				   __ATOMIC_RELAXED);
+}
+
+uint32_t collector_type_tasks(const struct collector *c, uint32_t type)
+{
+	int64_t n;
+
+	if (!c->type_tasks || type >= SPB_TYPE_SLOTS)
+		return 0;
+	n = __atomic_load_n(&c->type_tasks[type], __ATOMIC_RELAXED);
+	return n < 0 ? 0 : (uint32_t)n;
+}
+
+static bool count_one(void *ctx, uint32_t tid, struct spb_task *t)
+{
+	(void)tid;
+	count_task(ctx, t->type, 1);
+	return false;
+}
+
+void collector_recount(struct collector *c)
+{
+	if (!c->type_tasks)
+		return;
+	memset(c->type_tasks, 0, SPB_TYPE_SLOTS * sizeof(int64_t));
+	collector_for_each_typed(c, count_one, c);
+}
+
+void collector_retyped(struct collector *c, uint32_t from, uint32_t to)
+{
+	count_task(c, from, -1);
+	count_task(c, to, 1);
+}
+
 int collector_set_type(struct collector *c, pid_t tid, uint32_t type,
 		       uint32_t flags, pid_t tgid, uint64_t start_ns)
 {
+	struct spb_task old;
 	struct spb_task v = {
 		.type = type,
 		.flags = flags,
@@ -461,10 +515,15 @@ int collector_set_type(struct collector *c, pid_t tid, uint32_t type,
 						 __ATOMIC_RELAXED),
 	};
 	__u32 key = (__u32)tid;
+	bool had = bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.types), &key,
+				       &old) == 0;
 
 	if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.types), &key, &v,
 				BPF_ANY) < 0)
 		return -errno;
+	if (had)
+		count_task(c, old.type, -1);
+	count_task(c, type, 1);
 	return 0;
 }
 

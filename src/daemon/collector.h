@@ -66,6 +66,14 @@ size_t collector_for_each_typed(struct collector *c,
 				bool (*fn)(void *ctx, uint32_t tid,
 					   struct spb_task *t),
 				void *ctx);
+/* Tasks running under type now (the BPF programs count forks and exits;
+ * a type's process limit).  No system call. */
+uint32_t collector_type_tasks(const struct collector *c, uint32_t type);
+/* Counts every typed task again (after taking over a previous secpold's). */
+void collector_recount(struct collector *c);
+/* A task's entry was rewritten from type `from` to `to` (by
+ * collector_for_each_typed). */
+void collector_retyped(struct collector *c, uint32_t from, uint32_t to);
 /* The pinned map holding the channel table (channels.c keeps it). */
 int collector_channels_fd(const struct collector *c);
 /* Its capacity. */

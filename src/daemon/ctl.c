@@ -435,6 +435,9 @@ static void do_assign(struct daemon *d, struct client *cl, struct ctl_msg *m)
 	}
 	ar->type = type;
 	ar->policy_id = sp_policy_id(d->policy);
+	for (uint32_t t = 1; t < sp_policy_type_count(d->policy); t++)
+		if (sp_policy_type_limit(d->policy, t, SP_LIMIT_PROCESSES))
+			ar->flags |= CTL_AR_LIMITS;
 	off = sizeof(*ar);
 	if (daemon_type_learning(d, d->policy, type)) {
 		/* A learning type's processes keep the capabilities their

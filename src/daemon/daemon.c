@@ -332,6 +332,8 @@ static bool carry_one(void *ctx, uint32_t tid, struct spb_task *t)
 	if (k->remap && tid == t->tgid && to != SPB_TYPE_GONE &&
 	    t->type < k->remap_n)
 		note_caps(k, tid, t, t->type, to);
+	if (to != t->type)
+		collector_retyped(k->d->col, t->type, to);
 	t->type = to;
 	t->flags = (t->flags & ~SPB_TASK_GEN_MASK) |
 		   ((uint32_t)k->new_gen << SPB_TASK_GEN_SHIFT);

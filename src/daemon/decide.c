@@ -42,6 +42,7 @@ static const handler handlers[SC_KIND_COUNT] = {
 	[SC_FS_CHANGE] = decide_fs_change,
 	[SC_NAMESPACE] = decide_namespace,
 	[SC_SIGNAL_OWNER] = decide_signal_owner,
+	[SC_FORK] = decide_fork,
 	[SC_IO_URING] = decide_io_uring,
 	[SC_USERFAULTFD] = decide_userfaultfd,
 	[SC_MOUNT_API] = decide_mount_api,

@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 #include <sched.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "call.h"
@@ -33,6 +34,36 @@ void decide_fs_change(struct call *c)
 	call_continue(c);
 }
 
+bool over_limit(struct call *c)
+{
+	static uint64_t last_log; /* seconds: a rough rate limit */
+	uint64_t limit = sp_policy_type_limit(c->policy, c->type,
+					      SP_LIMIT_PROCESSES);
+	uint32_t now;
+	struct timespec ts;
+
+	if (!limit)
+		return false;
+	now = collector_type_tasks(c->d->col, c->type);
+	if (now < limit)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if ((uint64_t)ts.tv_sec >= __atomic_load_n(&last_log, __ATOMIC_RELAXED) + 10) {
+		__atomic_store_n(&last_log, (uint64_t)ts.tv_sec, __ATOMIC_RELAXED);
+		log_warn("type %s has %u tasks, its limit is %llu: refusing new ones (process %d)",
+			 sp_policy_type_name(c->policy, c->type), now,
+			 (unsigned long long)limit, c->pid);
+	}
+	call_errno(c, EAGAIN);
+	return true;
+}
+
+void decide_fork(struct call *c)
+{
+	if (!over_limit(c))
+		call_continue(c);
+}
+
 void decide_namespace(struct call *c)
 {
 	bool setns = c->sc->nr == __NR_setns, clone = c->sc->nr == __NR_clone;
@@ -43,6 +74,8 @@ void decide_namespace(struct call *c)
 	 * and umask secpold knows of the process, a user namespace the
 	 * meaning of its capabilities; a clone makes a new process, except
 	 * for a thread with a file-system context of its own. */
+	if (clone && over_limit(c))
+		return;
 	if (clone) {
 		if ((flags & CLONE_THREAD) && !(flags & CLONE_FS))
 			taskcache_uncached(c->d->tasks, c->pid, c->start_ns);

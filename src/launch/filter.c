@@ -112,11 +112,17 @@ static const enum scmp_compare scmp_op[] = {
 
 /* The filter's rules for one table entry: libseccomp ORs several rules
  * of one call. */
-static int add_rule(scmp_filter_ctx ctx, const struct sc_call *c)
+static int add_rule(scmp_filter_ctx ctx, const struct sc_call *c,
+		    bool limits)
 {
 	int r = 0;
 
+	/* with process limits every new task is counted */
+	if (limits && c->task)
+		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, c->nr, 0);
 	switch (c->filter) {
+	case SCF_NOTIFY_LIMITS:
+		return 0;
 	case SCF_NOTIFY:
 		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, c->nr, 0);
 	case SCF_ENOSYS:
@@ -161,7 +167,7 @@ static int export_filter(scmp_filter_ctx ctx, struct sock_fprog *prog)
 	return 0;
 }
 
-int launch_install_filter(void)
+int launch_install_filter(bool limits)
 {
 	struct sock_fprog prog = {0};
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
@@ -179,7 +185,7 @@ int launch_install_filter(void)
 		r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
 				     SCMP_ACT_ERRNO(ENOSYS));
 	for (i = 0; r == 0 && i < n; i++)
-		r = add_rule(ctx, &t[i]);
+		r = add_rule(ctx, &t[i], limits);
 	if (r == 0)
 		r = export_filter(ctx, &prog);
 	seccomp_release(ctx);

@@ -17,8 +17,10 @@
  * system calls of other architectures too, the rest run as usual.  Needs
  * no_new_privs or CAP_SYS_ADMIN.  Returns the listener descriptor or
  * -errno (-EBUSY: this process already has a listener in its chain).
+ * limits: the policy limits processes of some type: every fork, vfork
+ * and clone goes to secpold too (CTL_AR_LIMITS).
  */
-int launch_install_filter(void);
+int launch_install_filter(bool limits);
 /* The supervised system calls (for documentation and tests). */
 const char *const *launch_supervised_syscalls(void);
 /*

@@ -61,7 +61,12 @@ static const struct sc_call table[] = {
 	{"clone", __NR_clone, SC_NAMESPACE,
 	 IF(BIT(0, CLONE_NEWUSER),
 	    {.arg = 0, .op = SCO_MASKED_EQ, .a = CLONE_THREAD | CLONE_FS,
-	     .b = CLONE_THREAD, .bookkeeping = true})},
+	     .b = CLONE_THREAD, .bookkeeping = true}),
+	 .task = true},
+	/* a type's process limit: new tasks are counted (policies with
+	 * limits only: every fork and thread costs a decision) */
+	{"fork", __NR_fork, SC_FORK, .filter = SCF_NOTIFY_LIMITS, .task = true},
+	{"vfork", __NR_vfork, SC_FORK, .filter = SCF_NOTIFY_LIMITS, .task = true},
 	{"setns", __NR_setns, SC_NAMESPACE,
 	 IF(BIT(1, CLONE_NEWUSER), {.arg = 1, .op = SCO_EQ, .a = 0},
 	    BOOK(1, CLONE_NEWNS))},
@@ -142,6 +147,8 @@ bool sc_notified(const struct sc_call *c, const uint64_t args[6],
 {
 	if (c->filter == SCF_ENOSYS)
 		return true; /* refused by the filter: never let through */
+	if (c->filter == SCF_NOTIFY_LIMITS)
+		return !decisions_only;
 	if (decisions_only && sc_kind_bookkeeping(c->kind))
 		return false;
 	if (c->filter == SCF_NOTIFY)
@@ -161,7 +168,8 @@ static void make_names(void)
 	size_t n = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(table); i++)
-		if (table[i].filter != SCF_ENOSYS)
+		if (table[i].filter != SCF_ENOSYS &&
+		    table[i].filter != SCF_NOTIFY_LIMITS)
 			names[n++] = table[i].name;
 	names[n] = NULL;
 }

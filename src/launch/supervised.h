@@ -34,6 +34,7 @@ enum sc_kind {
 	SC_NAMESPACE,  /* unshare, clone, setns: a user namespace made or
 			  joined needs sys_admin; a new mount namespace or
 			  file-system context changes the process's root */
+	SC_FORK,       /* fork, vfork: a type's process limit */
 	SC_SIGNAL_OWNER, /* fcntl F_SETOWN(_EX), ioctl FIOSETOWN/SIOCSPGRP:
 			    who gets the descriptor's I/O signals (an
 			    owner with euid 0 may signal anyone) */
@@ -48,6 +49,8 @@ enum sc_filter {
 	SCF_NOTIFY,       /* always notify secpold */
 	SCF_NOTIFY_IF,    /* notify when any of conds holds */
 	SCF_ENOSYS,       /* fail with ENOSYS in the filter (clone3) */
+	SCF_NOTIFY_LIMITS, /* notify only in a filter made for a policy with
+			      process limits */
 };
 
 /* A condition on one register argument (libseccomp's comparisons). */
@@ -78,6 +81,7 @@ struct sc_call {
 	bool gid;      /* SC_SETID: changes group ids */
 	bool fs;       /* SC_SETID: setfsuid/setfsgid (never fails) */
 	uint8_t nids;  /* SC_SETID: how many id arguments */
+	bool task;     /* makes a task: with process limits, always notified */
 };
 
 /* The whole table, n entries. */

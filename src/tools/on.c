@@ -274,7 +274,7 @@ static void child(const struct opts *o, int from_parent, int to_parent,
 			child_fail(status, -r);
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			child_fail(status, errno);
-		lfd = launch_install_filter();
+		lfd = launch_install_filter(su.flags & CTL_AR_LIMITS);
 		if (lfd < 0)
 			child_fail(status, -lfd);
 		confine(&su, &dirs, status);

@@ -146,6 +146,20 @@ EINVAL"
 	true
 }
 
+@test "a type's process limit: a fork bomb stops at it (EAGAIN), threads count, other types go on" {
+	attack fb_t fork-many 100
+	expect_status 0
+	# the first process and 19 children are the 20 tasks; then neither a
+	# process nor a thread
+	expect_eq "the bomb" "$output" "forked=19 error=EAGAIN thread=EAGAIN"
+	grep -q "type fb_t has 20 tasks, its limit is 20" "$SECPOL_RUNDIR/secpold.log" ||
+		die "the limit was not logged"
+	# once they are gone, the type may start again
+	attack fb_t fork-many 3
+	expect_eq "after the bomb" "$output" "forked=3 error=none thread=ok"
+	sp_expect ok atk_t bind "$SCRATCH/atk/during-bomb"
+}
+
 @test "secpold stops cleanly on SIGTERM and leaves nothing behind" {
 	monitors_stop_all
 	spt_final_check

@@ -46,6 +46,11 @@
  *                                   sendmsg to PATH claiming UID and GID
  *                                   (SCM_CREDENTIALS; "-" for none), passing
  *                                   FILE opened (SCM_RIGHTS) if given
+ *   attack fork-many N              fork up to N children that wait, then
+ *                                   a thread; prints "forked=K error=E
+ *                                   thread=T" (E: the fork's errno when it
+ *                                   failed, T: ok or the errno of
+ *                                   pthread_create), then lets them go
  *   attack bind-each DIR GO N       N times: wait for the file GO to appear,
  *                                   remove it, bind DIR/sK (K = 1..N) and
  *                                   print "K: ok" or "K: ERRNO"
@@ -68,6 +73,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int report(int r)
@@ -406,6 +412,47 @@ static int bind_each(const char *dir, const char *go, long n)
 	return 0;
 }
 
+static void *idle_thread(void *arg)
+{
+	return arg;
+}
+
+static int fork_many(long n)
+{
+	int p[2], err = 0, terr;
+	long k = 0;
+	pthread_t t;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return report(-1);
+	for (; k < n; k++) {
+		pid_t pid = fork();
+		char b;
+
+		if (pid < 0) {
+			err = errno;
+			break;
+		}
+		if (pid == 0) {
+			close(p[1]);
+			/* until the parent closes its end */
+			while (read(p[0], &b, 1) < 0 && errno == EINTR)
+				;
+			_exit(0);
+		}
+	}
+	terr = pthread_create(&t, NULL, idle_thread, NULL);
+	if (!terr)
+		pthread_join(t, NULL);
+	printf("forked=%ld error=%s thread=%s\n", k,
+	       err ? strerrorname_np(err) : "none",
+	       terr ? strerrorname_np(terr) : "ok");
+	close(p[1]);
+	while (wait(NULL) > 0)
+		;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *op = argc > 1 ? argv[1] : "";
@@ -434,6 +481,8 @@ int main(int argc, char **argv)
 	if ((argc == 5 || argc == 6) && !strcmp(op, "send-creds"))
 		return send_creds(argv[2], argv[3], argv[4],
 				  argc == 6 ? argv[5] : NULL);
+	if (argc == 3 && !strcmp(op, "fork-many"))
+		return fork_many(num(argv[2]));
 	if (argc == 5 && !strcmp(op, "bind-each"))
 		return bind_each(argv[2], argv[3], num(argv[4]));
 	fprintf(stderr, "usage: see tests/helpers/attack.c\n");

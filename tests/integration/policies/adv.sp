@@ -8,3 +8,5 @@ allow_attach victim_t @S@/victim/...;
 allow port_t self:ability net_bind_service;
 type creds_t;     # 4: setuid and setgid with subranges, as non-root too
 allow creds_t self:ability { nonroot setuid:1000-1001 setgid:1000-1001 };
+type fb_t;        # 5: at most 20 tasks at once
+limit fb_t processes 20;
