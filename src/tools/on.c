@@ -91,8 +91,8 @@ static void usage(FILE *out)
 "      --version    show the version\n"
 "\n"
 "Exit status: the command's; 1 when the type is unknown or refused or no\n"
-"secpold runs; 126 when the command cannot be run; 127 when it is not\n"
-"found; 2 for bad usage.  See on(1).\n");
+"secpold runs; 126 when the command cannot be run or confined; 127 when\n"
+"it is not found; 2 for bad usage.  See on(1).\n");
 	/* clang-format on */
 }
 
@@ -744,6 +744,10 @@ int main(int argc, char **argv)
 	}
 	memcpy(&ar, m->payload, sizeof(ar));
 	r = read_rules(m->fd, ar.nrules, &rules, &rules_len);
+	if (m->fd >= 0) {
+		close(m->fd);
+		m->fd = -1; /* (m is reused for the next call) */
+	}
 	if (r < 0) {
 		ret = EXIT_NOEXEC; /* the domain cannot be built */
 		goto kill_child;
@@ -797,7 +801,7 @@ int main(int argc, char **argv)
 	free(a);
 	free(rules);
 	if (m->fd >= 0)
-		close(m->fd);
+		close(m->fd); /* (CTL_REGISTER's reply carries none) */
 	free(m);
 	/* EOF: the exec succeeded; a report (one write): it did not */
 	if (read_full(st[0], &rep, sizeof(rep)) == 0) {
