@@ -346,17 +346,39 @@ static bool subsumed(const struct strv *pd, const char *dir, bool is_prefix)
 	return false;
 }
 
+/* The rule directory path (taken over), merged with an equal one. */
+static struct rdir *rule_dir_at(struct planner *pl, char *path, bool exists)
+{
+	struct rdir *rd;
+	size_t i;
+
+	for (i = 0; i < pl->nr; i++)
+		if (!strcmp(pl->r[i].path, path)) {
+			free(path);
+			pl->r[i].exists |= exists;
+			return &pl->r[i];
+		}
+	rd = realloc(pl->r, (pl->nr + 1) * sizeof(*rd));
+	if (!rd) {
+		free(path);
+		return NULL;
+	}
+	pl->r = rd;
+	pl->r[pl->nr] = (struct rdir){.path = path, .exists = exists};
+	return &pl->r[pl->nr++];
+}
+
 static int add_rule_dir(struct planner *pl, const struct launch_rule *ru,
 			uint64_t make_right)
 {
 	uint32_t flags = ru->shape == LAUNCH_PREFIX  ? SPB_R_PREFIX :
 			 ru->shape == LAUNCH_PATTERN ? SPB_R_PATTERN :
 						       0;
+	bool deep = ru->shape == LAUNCH_PATTERN && pattern_is_deep(ru->path);
 	char dir[SPB_MAX_PATH + 1];
 	char *canon = NULL;
-	bool exists = false;
+	bool exists = false, same;
 	struct rdir *rd;
-	size_t i;
 	int r;
 
 	if (sp_path_rule_dir(ru->path, flags, dir, sizeof(dir)) < 0) {
@@ -374,25 +396,27 @@ static int add_rule_dir(struct planner *pl, const struct launch_rule *ru,
 		set_why(pl->why, pl->whylen, "cannot resolve %s", dir);
 		return -EINVAL;
 	}
-	for (i = 0; i < pl->nr; i++)
-		if (!strcmp(pl->r[i].path, canon))
-			break;
-	if (i == pl->nr) {
-		rd = realloc(pl->r, (pl->nr + 1) * sizeof(*rd));
-		if (!rd) {
-			free(canon);
-			return -ENOMEM;
-		}
-		pl->r = rd;
-		pl->r[pl->nr++] = (struct rdir){.path = canon, .exists = exists};
-	} else {
-		free(canon);
-	}
-	rd = &pl->r[i];
+	same = !strcmp(canon, dir);
+	rd = rule_dir_at(pl, canon, exists);
+	if (!rd)
+		return -ENOMEM;
 	if (ru->shape == LAUNCH_PREFIX)
 		rd->make |= make_right;
-	if (ru->shape == LAUNCH_PATTERN && pattern_is_deep(ru->path))
-		rd->deep = true;
+	rd->deep |= deep;
+	/*
+	 * Reached through a symbolic link (/var/run -> /run): the written
+	 * path's directories are protected too, as a rule directory that
+	 * does not exist, so that the process cannot replace the link with
+	 * a directory that moves freely and have secpold bind there.
+	 */
+	if (!same) {
+		char *w = strdup(dir);
+
+		rd = w ? rule_dir_at(pl, w, false) : NULL;
+		if (!rd)
+			return -ENOMEM;
+		rd->deep |= deep;
+	}
 	return 0;
 }
 

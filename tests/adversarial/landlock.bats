@@ -37,7 +37,8 @@ setup_file() {
 		die "cannot compile the policy:" "$(head "$SCRATCH/landlock.compile")" || return 1
 	echo "$SCRATCH/many/${long}01" >"$SCRATCH/many.first"
 	echo "$SCRATCH/many/${long}90" >"$SCRATCH/many.last"
-	mkdir -p "$SCRATCH"/{free/a,free/b,late/other,h10/sub,pref/d,nest,big}
+	mkdir -p "$SCRATCH"/{free/a,free/b,late/other,h10/sub,pref/d,nest,big,real/app,sv}
+	ln -s ../real "$SCRATCH/sv/lnk"
 	spd_start "$SCRATCH/landlock.bin"
 }
 
@@ -100,6 +101,22 @@ lines() { xargs <<<"$1"; }
 	# a rule directory that exists at the start keeps its name too
 	sp_expect EACCES pref_t rename "$SCRATCH/pref/d" "$SCRATCH/pref/e"
 	[ -d "$SCRATCH/pref/d" ] || die "the rule directory was renamed"
+}
+
+@test "a rule written through a symbolic link: the link replaced by a directory gives no way out" {
+	# sv/lnk -> real: a new sv/lnk made by the process must not carry
+	# the rights of sv, which would let it move what secpold binds there
+	typed symw_t '
+		rm "$2/sv/lnk" && mkdir -p "$2/sv/lnk/app/sub" || exit 9
+		"$1" bind "$2/sv/lnk/app/sub/s"
+		"$1" rename "$2/sv/lnk/app/sub" "$2/free/sub"
+		"$1" rename "$2/sv/lnk" "$2/free/lnk"'
+	expect_status 1
+	expect_eq "results" "$(lines "$output")" "ok EACCES EACCES"
+	[ -S "$SCRATCH/sv/lnk/app/sub/s" ] || die "the socket moved"
+	expect_eq "names in free" "$(ls -A "$SCRATCH/free" | xargs)" "a b"
+	rm -rf "$SCRATCH/sv/lnk"
+	ln -s ../real "$SCRATCH/sv/lnk"
 }
 
 @test "hole 4: 90 rule directories of 200 bytes are all enforced" {

@@ -9,6 +9,7 @@ type inner_t;    # 5: one name in outer_t's directory
 type nest_t;     # 6: may start itself (Landlock stacks at most 16 domains)
 type many_t;     # 7: many long rule directories (added by the test)
 type big_t;      # 8: more rules than on builds a domain from (added too)
+type symw_t;     # 9: a rule written through a symbolic link, @S@/sv/lnk
 allow_attach late_t @S@/late/new/...;
 allow_attach exact_t { @S@/h10/mine.sock @S@/h10/sub/... };
 allow_attach pref_t @S@/pref/d/...;
@@ -16,3 +17,4 @@ allow_attach outer_t @S@/nest/...;
 allow outer_t self:ability settypeid:inner_t;
 allow_attach inner_t @S@/nest/in.sock;
 allow nest_t self:ability settypeid:nest_t;
+allow_attach symw_t @S@/sv/lnk/app/...;
