@@ -57,6 +57,14 @@ typed() {
 	no_sanitizer
 }
 
+# python3 -c "$EXCHANGE" A B: renameat2(A, B, RENAME_EXCHANGE); prints ok
+# or the errno name
+EXCHANGE='import ctypes, errno, sys
+libc = ctypes.CDLL(None, use_errno=True)
+r = libc.renameat2(-100, sys.argv[1].encode(), -100, sys.argv[2].encode(), 2)
+print("ok" if r == 0 else errno.errorcode[ctypes.get_errno()])
+sys.exit(r != 0)'
+
 # lines OUTPUT: the lines joined by spaces
 lines() { xargs <<<"$1"; }
 
@@ -159,9 +167,11 @@ lines() { xargs <<<"$1"; }
 		"$1" bind "$2/h10/mine.sock"
 		"$1" rename "$2/h10/mine.sock" "$2/h10/svc.sock"
 		"$1" link "$2/h10/mine.sock" "$2/h10/svc2.sock"
-		"$1" rename "$2/h10/mine.sock" "$2/h10/other.sock"'
+		"$1" rename "$2/h10/mine.sock" "$2/h10/other.sock"
+		python3 -c "$3" "$2/h10/mine.sock" "$2/h10/svc.sock"' \
+		sh "$EXCHANGE"
 	expect_status 1
-	expect_eq "results" "$(lines "$output")" "ok EACCES EACCES EACCES"
+	expect_eq "results" "$(lines "$output")" "ok EACCES EACCES EACCES EACCES"
 	expect_eq "svc.sock's inode" "$(stat -c %i "$SCRATCH/h10/svc.sock")" "$ino"
 	expect_eq "names in h10" "$(ls -A "$SCRATCH/h10" | xargs)" "mine.sock sub svc.sock"
 	# its clients still reach the untyped server
