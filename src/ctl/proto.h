@@ -104,6 +104,8 @@ enum {
 					   run: it was not in the policy */
 	CTL_AR_LIMITS = 1 << 3,         /* the policy limits the processes of
 					   some type: supervise new tasks */
+	CTL_AR_UNCONFINED = 1 << 4,     /* a learning type: no Landlock
+					   domain from the rules */
 };
 
 struct ctl_assign_reply {
@@ -112,12 +114,24 @@ struct ctl_assign_reply {
 	uint64_t caps_root;    /* capabilities of the type as root */
 	uint64_t caps_nonroot; /* ... and as non-root */
 	uint32_t policy_id;
-	uint16_t nattach; /* directories below which it may attach ... */
-	uint16_t nlink;   /* ... and link */
-	/* followed by nattach + nlink NUL-terminated absolute paths: `on`
-	 * confines the process's own renames and links of special files to
-	 * them (Landlock) */
+	uint32_t nrules; /* file-system rules in the memfd of the reply */
 };
+
+/*
+ * A successful CTL_ASSIGN reply carries a sealed memfd (SCM_RIGHTS) with
+ * the type's attach and link rules on file-system paths, nrules records
+ * of struct ctl_fs_rule each followed by len bytes of the path as written
+ * in the policy (no NUL): `on` builds the process's Landlock domain from
+ * them (src/launch/landlock.c).  A reply without it is an error.
+ */
+struct ctl_fs_rule {
+	uint8_t kind;  /* CTL_FR_ATTACH or CTL_FR_LINK */
+	uint8_t shape; /* CTL_FR_EXACT, CTL_FR_PATTERN or CTL_FR_PREFIX */
+	uint16_t len;
+};
+
+enum { CTL_FR_ATTACH = 1, CTL_FR_LINK = 2 };
+enum { CTL_FR_EXACT = 0, CTL_FR_PATTERN = 1, CTL_FR_PREFIX = 2 };
 
 struct ctl_register {
 	uint32_t pid;      /* the process holding the listener */

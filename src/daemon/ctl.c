@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -254,47 +255,54 @@ static void unknown_type(struct daemon *d, struct client *cl,
 }
 
 /*
- * Appends the directories of type's rules of one kind (SPB_R_ATTACH or
- * SPB_R_LINK) to buf at *off, NUL-terminated, one per rule directory;
- * returns how many.  If they do not fit, "/" alone (no confinement for
- * that kind) is better than a partial list that would refuse what the
- * policy allows.
+ * A sealed memfd holding type's attach and link rules on file-system
+ * paths (struct ctl_fs_rule records; see proto.h), for `on` to build the
+ * process's Landlock domain; *n gets their count.  The fd or -errno: the
+ * assignment fails rather than send less than every rule.
  */
-static uint16_t rule_dirs(const struct sp_policy *p, uint32_t type,
-			  uint32_t kind, char *buf, size_t len, size_t *off)
+static int rules_memfd(const struct sp_policy *p, uint32_t type, uint32_t *n)
 {
-	size_t nr = sp_policy_rules(p, type, NULL, 0), i, start = *off;
-	struct sp_rule_view *v = calloc(nr ? nr : 1, sizeof(*v));
-	char dir[SPB_MAX_PATH + 1];
-	uint16_t n = 0;
+	size_t nr = sp_policy_rules(p, type, NULL, 0), i;
+	_cleanup_free_ struct sp_rule_view *v = calloc(nr ? nr : 1, sizeof(*v));
+	_cleanup_close_ int fd = -1;
+	struct strbuf sb = STRBUF_INIT;
+	int r = 0;
 
+	*n = 0;
 	if (!v)
-		goto everything;
+		return -ENOMEM;
 	sp_policy_rules(p, type, v, nr);
 	for (i = 0; i < nr; i++) {
-		size_t dl;
+		struct ctl_fs_rule h = {
+			.kind = (v[i].flags & SPB_R_LINK) ? CTL_FR_LINK : CTL_FR_ATTACH,
+			.shape = (v[i].flags & SPB_R_PREFIX)    ? CTL_FR_PREFIX :
+				 (v[i].flags & SPB_R_PATTERN) ? CTL_FR_PATTERN :
+								CTL_FR_EXACT,
+		};
+		size_t len = strlen(v[i].path);
 
-		if (!(v[i].flags & kind) ||
-		    sp_path_rule_dir(v[i].path, v[i].flags, dir, sizeof(dir)) < 0)
+		if ((v[i].flags & SPB_R_ABSTRACT) || v[i].path[0] != '/')
 			continue;
-		dl = strlen(dir) + 1;
-		if (*off + dl > len || n == UINT16_MAX) {
-			free(v);
-			goto everything;
+		if (len > UINT16_MAX) {
+			r = -ENAMETOOLONG;
+			break;
 		}
-		memcpy(buf + *off, dir, dl);
-		*off += dl;
-		n++;
+		h.len = (uint16_t)len;
+		sb_append(&sb, (const char *)&h, sizeof(h));
+		sb_append(&sb, v[i].path, len);
+		(*n)++;
 	}
-	free(v);
-	return n;
-everything:
-	*off = start;
-	if (*off + 2 > len)
-		return 0;
-	memcpy(buf + *off, "/", 2);
-	*off += 2;
-	return 1;
+	fd = memfd_create("secpol-rules", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (r == 0 && fd < 0)
+		r = -errno;
+	if (r == 0 && sb_error(&sb))
+		r = -ENOMEM;
+	if (r == 0 && (write_all(fd, sb_str(&sb), sb.len) < 0 ||
+		       fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW |
+						      F_SEAL_WRITE | F_SEAL_SEAL) < 0))
+		r = -EIO;
+	sb_free(&sb);
+	return r < 0 ? r : steal_fd(&fd);
 }
 
 /*
@@ -339,11 +347,9 @@ static int new_type(struct daemon *d, struct client *cl,
 static void do_assign(struct daemon *d, struct client *cl, struct ctl_msg *m)
 {
 	struct ctl_assign a;
-	/* the reply and the directories after it */
-	char out[CTL_MAX_PAYLOAD] __attribute__((aligned(8)));
-	struct ctl_assign_reply *ar = (struct ctl_assign_reply *)out;
+	struct ctl_assign_reply reply_ar, *ar = &reply_ar;
 	char name[SPB_MAX_NAME + 1];
-	size_t off;
+	int rfd;
 	uint64_t start;
 	int64_t ctype;
 	uint32_t type;
@@ -438,32 +444,31 @@ static void do_assign(struct daemon *d, struct client *cl, struct ctl_msg *m)
 	for (uint32_t t = 1; t < sp_policy_type_count(d->policy); t++)
 		if (sp_policy_type_limit(d->policy, t, SP_LIMIT_PROCESSES))
 			ar->flags |= CTL_AR_LIMITS;
-	off = sizeof(*ar);
 	if (daemon_type_learning(d, d->policy, type)) {
 		/* A learning type's processes keep the capabilities their
 		 * user has without a type (the capability tracepoint then
-		 * sees what they use) and may rename what they make
-		 * anywhere: its confinement is what it learns. */
+		 * sees what they use) and no Landlock domain: they may make
+		 * and rename what they like, which is what they learn. */
 		struct proc_creds cr;
 
 		ar->caps_root = procfs_creds(cl->pid, &cr) == 0 ? cr.cap_prm : 0;
 		ar->caps_nonroot = 0;
-		memcpy(out + off, "/\0/", 4);
-		off += 4;
-		ar->nattach = ar->nlink = 1;
+		ar->flags |= CTL_AR_UNCONFINED;
 		if (new)
 			ar->flags |= CTL_AR_NEW_TYPE;
 	} else {
 		ar->caps_root = sp_policy_caps(d->policy, type, SP_ROOT);
 		ar->caps_nonroot = sp_policy_caps(d->policy, type, SP_NONROOT);
-		ar->nattach = rule_dirs(d->policy, type, SPB_R_ATTACH, out,
-					sizeof(out), &off);
-		ar->nlink = rule_dirs(d->policy, type, SPB_R_LINK, out,
-				      sizeof(out), &off);
 	}
+	rfd = rules_memfd(d->policy, type, &ar->nrules);
+	if (rfd < 0)
+		return (void)fail(cl, m, rfd,
+				  "cannot pass the file-system rules of type %s: %s",
+				  name, strerror(-rfd));
 	log_info("process %u is now of type %s (for process %d)", a.pid, name,
 		 cl->pid);
-	reply(cl, m, 0, out, off, -1);
+	reply(cl, m, 0, ar, sizeof(*ar), rfd);
+	close(rfd);
 }
 
 static bool is_seccomp_listener(int fd)

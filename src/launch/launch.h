@@ -31,23 +31,112 @@ const char *const *launch_supervised_syscalls(void);
  */
 bool launch_compat_supervised(int nr, const uint64_t args[6]);
 
-/* Where the process itself may make (create, rename to, link to)
- * sockets, FIFOs and device nodes, and symbolic links. */
-struct launch_confine {
-	const char *const *attach_dirs;
-	size_t nattach;
-	const char *const *link_dirs;
-	size_t nlink;
+/*
+ * The Landlock domain of a typed process (landlock.c).  secpold sends the
+ * type's file-system rules with the assignment; from them `on` builds an
+ * allow list over directories (Landlock knows no names):
+ *  - make rights (sockets, FIFOs and devices for attach rules, symbolic
+ *    links for link rules) only on D of a rule `D/...`, which allows
+ *    every name below D; exact and pattern rules grant none (secpold
+ *    makes the node at an allowed name, and the process cannot rename or
+ *    link one into that directory itself);
+ *  - protected: every rule directory (sp_path_rule_dir) with its subtree,
+ *    and every ancestor of one, by canonical path.  REFER (moving across
+ *    directories) is granted only on the directories that are children
+ *    of a protected ancestor and not protected themselves, so nothing
+ *    leaves a rule directory and no rule directory or ancestor moves;
+ *  - REMOVE_DIR (rmdir, and renaming a directory even within its parent)
+ *    nowhere in an ancestor, nor below a rule directory whose pattern
+ *    spans directories: a rule directory keeps its name, and no other
+ *    directory can be renamed into the name of one.
+ * A type without file-system rules keeps REFER and REMOVE_DIR on "/".
+ */
+enum launch_rule_kind { LAUNCH_ATTACH = 1, LAUNCH_LINK = 2 };
+enum launch_rule_shape { LAUNCH_EXACT = 0, LAUNCH_PATTERN = 1, LAUNCH_PREFIX = 2 };
+
+struct launch_rule {
+	uint8_t kind;  /* enum launch_rule_kind */
+	uint8_t shape; /* enum launch_rule_shape */
+	const char *path; /* as written: "/run/app/...", "/run/app-?" */
+};
+
+/* At most this many rules (more makes `on` refuse to start the command). */
+#define LAUNCH_MAX_RULES 65536
+
+/* Rules decoded from secpold's list (struct ctl_fs_rule records). */
+struct launch_rules {
+	struct launch_rule *v;
+	size_t n;
+	char *text; /* the paths, NUL-terminated */
 };
 
 /*
- * Confines the calling thread (and what it starts) with Landlock: special
- * files only below those directories (or their nearest existing
- * ancestor), and no tracing of processes outside the domain.  Sets
- * no_new_privs.  0, -EOPNOTSUPP without Landlock (version 2 or later),
- * or -errno.
+ * Decodes n records of buf (len bytes): each absolute, without NUL, of a
+ * known kind and shape, and nothing left over.  0, -EPROTO for a malformed
+ * list, -E2BIG for more than LAUNCH_MAX_RULES, or -ENOMEM.
  */
-int launch_confine(const struct launch_confine *c);
+int launch_rules_decode(const void *buf, size_t len, size_t n,
+			struct launch_rules *out);
+void launch_rules_free(struct launch_rules *r);
+
+/* What the file system looks like (real one: landlock.c; tests: fakes). */
+struct launch_fs {
+	/*
+	 * The canonical form of absolute directory dir: its longest existing
+	 * prefix with symbolic links resolved (realpath(3)), the rest as
+	 * written; *exists says whether all of it exists.  0 or -errno.
+	 */
+	int (*resolve)(void *ctx, const char *dir, char **canon, bool *exists);
+	/*
+	 * The real directories (not symbolic links) directly in dir, by
+	 * name; none for a directory that cannot be read.  0 or -errno.
+	 */
+	int (*list)(void *ctx, const char *dir, char ***names, size_t *n);
+	void *ctx;
+};
+
+struct launch_grant {
+	char *path;      /* canonical */
+	uint64_t access; /* LANDLOCK_ACCESS_FS_* */
+	bool rule_dir;   /* a rule directory itself (not a neighbour) */
+};
+
+struct launch_plan {
+	struct launch_grant *grants; /* sorted by path, one per path */
+	size_t ngrants;
+	char **ancestors; /* protected: ancestors of rule directories */
+	size_t nancestors;
+	char **rule_dirs; /* protected with everything below */
+	size_t nrule_dirs;
+};
+
+/* The access rights the domain handles. */
+uint64_t launch_handled_access(void);
+/*
+ * Computes the grants for rules (see above).  0 or -errno, with what
+ * failed in why.
+ */
+int launch_plan_build(const struct launch_rule *rules, size_t n,
+		      const struct launch_fs *fs, struct launch_plan *out,
+		      char *why, size_t whylen);
+void launch_plan_free(struct launch_plan *p);
+
+/*
+ * Builds the Landlock ruleset for rules on the real file system, as the
+ * caller (do it before changing user: the lists are read with its
+ * rights).  *ruleset gets the descriptor, *nrules (if not NULL) how many
+ * Landlock rules it holds.  0, -EOPNOTSUPP without Landlock (version 2
+ * or later), or -errno with what failed in why.
+ */
+int launch_confine_prepare(const struct launch_rule *rules, size_t n,
+			   int *ruleset, size_t *nrules, char *why,
+			   size_t whylen);
+/*
+ * Confines the calling thread (and what it starts) with the ruleset, and
+ * closes it: sets no_new_privs.  A domain also keeps the process from
+ * tracing processes outside it.  0 or -errno.
+ */
+int launch_confine_apply(int ruleset);
 
 struct launch_caps {
 	uint64_t caps;      /* the capabilities of the type in this domain */

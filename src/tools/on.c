@@ -26,15 +26,18 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/escape.h"
+#include "common/fileio.h"
 #include "common/log.h"
 #include "common/strbuf.h"
 #include "common/strnum.h"
 #include "common/util.h"
+#include "common/version.h"
 #include "ctl/client.h"
 #include "launch/launch.h"
 
@@ -49,6 +52,7 @@ struct opts {
 	gid_t gid;
 	gid_t *groups; /* the user's supplementary groups (-u) */
 	int ngroups;
+	bool close_fds; /* -C: no descriptor above 2 reaches the command */
 	char **argv;
 };
 
@@ -56,30 +60,39 @@ struct opts {
 struct setup {
 	uint32_t flags; /* CTL_AR_* */
 	uint64_t caps_root, caps_nonroot;
-	uint16_t nattach, nlink;
-	uint32_t dirs_len; /* followed by the directories (ctl_assign_reply) */
+	uint32_t nrules;
+	uint32_t rules_len; /* followed by the rules (struct ctl_fs_rule) */
 };
 
-/* The directories of a setup, split into the two lists. */
-struct dirs {
-	char blob[CTL_MAX_PAYLOAD];
-	const char *list[CTL_MAX_PAYLOAD / 2];
+/* The largest rule list `on` reads (a policy's type with more rules is
+ * refused, not confined less). */
+#define MAX_RULES_LEN (16u << 20)
+
+/* How the child failed: the stage, an errno, and what it was doing. */
+enum { STAGE_SETUP, STAGE_CONFINE, STAGE_EXEC };
+
+struct child_report {
+	int32_t stage;
+	int32_t err;
+	char why[248]; /* (one pipe write: atomic) */
 };
 
 static void usage(FILE *out)
 {
 	/* clang-format off */
 	fprintf(out,
-"Usage: on -T type [-u uid[:gid]] [--] command [args...]\n"
+"Usage: on -T type [-u uid[:gid]] [-C] [--] command [args...]\n"
 "Run a command under a security type of the policy secpold enforces.\n"
 "\n"
 "  -T type          the type (from the policy)\n"
 "  -u uid[:gid]     run as this user and group (numbers or names)\n"
+"  -C, --close-fds  close every descriptor above 2 for the command\n"
 "  -h, --help       show this help\n"
+"      --version    show the version\n"
 "\n"
 "Exit status: the command's; 1 when the type is unknown or refused or no\n"
-"secpold runs; 126 when the command cannot be run; 127 when it is not\n"
-"found; 2 for bad usage.  See on(1).\n");
+"secpold runs; 126 when the command cannot be run or confined; 127 when\n"
+"it is not found; 2 for bad usage.  See on(1).\n");
 	/* clang-format on */
 }
 
@@ -183,51 +196,64 @@ static int read_full(int fd, void *buf, size_t len)
 	return 0;
 }
 
+static void child_report(int fd, int stage, int err, const char *why)
+{
+	struct child_report rep = {.stage = stage, .err = err};
+
+	if (why)
+		snprintf(rep.why, sizeof(rep.why), "%s", why);
+	if (write(fd, &rep, sizeof(rep)) != sizeof(rep))
+		_exit(EXIT_NOEXEC);
+	_exit(err == ENOENT && stage == STAGE_EXEC ? EXIT_NOTFOUND : EXIT_NOEXEC);
+}
+
 static void child_fail(int fd, int err)
 {
-	if (write(fd, &err, sizeof(err)) != sizeof(err))
-		_exit(EXIT_NOEXEC);
-	_exit(err == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC);
+	child_report(fd, STAGE_SETUP, err, NULL);
 }
 
 /*
- * Checks that blob holds exactly n NUL-terminated absolute paths and
- * nothing else; fills list (if not NULL).  0 or -EPROTO.
+ * Builds the child's Landlock ruleset from its type's rules, while it is
+ * still the caller's user (see launch_confine_prepare).  -1 for a kernel
+ * without Landlock (a warning); any other failure ends the child: the
+ * command never runs with less confinement than its type has.
  */
-static int split_dirs(const char *blob, size_t len, size_t n,
-		      const char **list)
+static int confine_prepare(const struct setup *su, const char *blob,
+			   int status)
 {
-	size_t off = 0, i;
+	struct launch_rules rules;
+	char why[200] = "";
+	int r, ruleset;
 
-	for (i = 0; i < n; i++) {
-		const char *end = memchr(blob + off, '\0', len - off);
-
-		if (!end || blob[off] != '/')
-			return -EPROTO;
-		if (list)
-			list[i] = blob + off;
-		off = (size_t)(end - blob) + 1;
-	}
-	return off == len ? 0 : -EPROTO;
-}
-
-/* Confines the child's own renames and links of special files (see
- * launch_confine); a kernel without Landlock gets a warning. */
-static void confine(const struct setup *su, struct dirs *d, int status)
-{
-	struct launch_confine lc = {
-		.attach_dirs = d->list,
-		.nattach = su->nattach,
-		.link_dirs = d->list + su->nattach,
-		.nlink = su->nlink,
-	};
-	int r = launch_confine(&lc);
-
-	if (r == -EOPNOTSUPP)
+	if (su->flags & CTL_AR_UNCONFINED)
+		return -1; /* a learning type: what it makes is what it learns */
+	r = launch_rules_decode(blob, su->rules_len, su->nrules, &rules);
+	if (r < 0)
+		child_report(status, STAGE_CONFINE, -r,
+			     "the rule list from secpold is malformed");
+	r = launch_confine_prepare(rules.v, rules.n, &ruleset, NULL, why,
+				   sizeof(why));
+	launch_rules_free(&rules);
+	if (r == -EOPNOTSUPP) {
 		fprintf(stderr,
 			"on: warning: this kernel has no Landlock (version 2 or later): the process's own renames and links of sockets, FIFOs and symbolic links are not confined\n");
-	else if (r < 0)
-		child_fail(status, -r);
+		return -1;
+	}
+	if (r < 0)
+		child_report(status, STAGE_CONFINE, -r, why);
+	return ruleset;
+}
+
+static void confine_apply(int ruleset, int status)
+{
+	int r;
+
+	if (ruleset < 0)
+		return;
+	r = launch_confine_apply(ruleset);
+	if (r < 0)
+		child_report(status, STAGE_CONFINE, -r,
+			     "Landlock refuses the domain");
 }
 
 /*
@@ -239,18 +265,19 @@ static void confine(const struct setup *su, struct dirs *d, int status)
 static void child(const struct opts *o, int from_parent, int to_parent,
 		  int status)
 {
-	static struct dirs dirs;
+	char *blob = NULL;
 	struct setup su;
 	int32_t lfd = -1;
+	int r, ruleset;
 	char go;
-	int r;
 
 	if (read_full(from_parent, &su, sizeof(su)) < 0 ||
-	    su.dirs_len > sizeof(dirs.blob) ||
-	    read_full(from_parent, dirs.blob, su.dirs_len) < 0 ||
-	    split_dirs(dirs.blob, su.dirs_len, (size_t)su.nattach + su.nlink,
-		       dirs.list) < 0)
+	    su.rules_len > MAX_RULES_LEN ||
+	    !(blob = malloc(su.rules_len ? su.rules_len : 1)) ||
+	    read_full(from_parent, blob, su.rules_len) < 0)
 		_exit(1);
+	ruleset = confine_prepare(&su, blob, status);
+	free(blob);
 	if (o->have_user) {
 		if (setgroups((size_t)o->ngroups, o->groups) < 0)
 			child_fail(status, errno);
@@ -277,7 +304,7 @@ static void child(const struct opts *o, int from_parent, int to_parent,
 		lfd = launch_install_filter(su.flags & CTL_AR_LIMITS);
 		if (lfd < 0)
 			child_fail(status, -lfd);
-		confine(&su, &dirs, status);
+		confine_apply(ruleset, status);
 	} else {
 		uint64_t missing = 0;
 
@@ -292,7 +319,7 @@ static void child(const struct opts *o, int from_parent, int to_parent,
 				"on: warning: the new type grants capabilities this process does not hold (0x%llx); a typed process cannot gain them\n",
 				(unsigned long long)missing);
 		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-		confine(&su, &dirs, status); /* stacked on the old type's */
+		confine_apply(ruleset, status); /* stacked on the old type's */
 	}
 	/* tell the parent which descriptor to hand to secpold, then wait
 	 * until secpold has it before running anything supervised */
@@ -303,8 +330,12 @@ static void child(const struct opts *o, int from_parent, int to_parent,
 		close(lfd);
 	close(from_parent);
 	close(to_parent);
+	/* close-on-exec rather than closed: `status` must still report a
+	 * failed exec */
+	if (o->close_fds && close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
+		child_fail(status, errno);
 	execvp(o->argv[0], o->argv);
-	child_fail(status, errno);
+	child_report(status, STAGE_EXEC, errno, NULL);
 }
 
 /* Shared with secpold: the notification it received and answered last. */
@@ -489,20 +520,162 @@ static int supervise_child(pid_t pid, int sock, int holdfd, uint32_t type)
 	return exit_code(status);
 }
 
-int main(int argc, char **argv)
+static int usage_error(void)
 {
+	fprintf(stderr, "Try '%s --help' for more information.\n", log_prog());
+	return EXIT_USAGE;
+}
+
+/* Parses the command line: -1 to go on, else the exit status. */
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	enum { OPT_VERSION = 256 };
 	static const struct option longopts[] = {
+		{"close-fds", no_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, OPT_VERSION},
 		{NULL, 0, NULL, 0},
 	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+T:u:Ch", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'T':
+			if (o->type) {
+				log_err("-T given twice");
+				return usage_error();
+			}
+			o->type = optarg;
+			break;
+		case 'u':
+			if (o->have_user) {
+				log_err("-u given twice");
+				return usage_error();
+			}
+			if (parse_user(optarg, o) < 0)
+				return usage_error();
+			break;
+		case 'C':
+			o->close_fds = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case OPT_VERSION:
+			version_print(stdout, log_prog());
+			return 0;
+		default: /* getopt said what */
+			return usage_error();
+		}
+	}
+	if (!o->type || optind >= argc) {
+		log_err(!o->type ? "no type: -T type is required" : "no command");
+		return usage_error();
+	}
+	if (strlen(o->type) > 255) {
+		log_err("type name too long");
+		return usage_error();
+	}
+	o->argv = argv + optind;
+	return -1;
+}
+
+/*
+ * Reads the rule list secpold passed with the assignment (a memfd) into
+ * *blob, and checks it.  0 or -errno, with a message printed.
+ */
+static int read_rules(int fd, uint32_t nrules, char **blob, uint32_t *len)
+{
+	struct launch_rules rules;
+	struct stat st;
+	size_t off = 0;
+	char *b;
+	int r;
+
+	*blob = NULL;
+	if (fd < 0) {
+		log_err("secpold sent no file-system rules with the type (is it an older secpold?)");
+		return -EPROTO;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		log_err("cannot read the file-system rules secpold sent");
+		return -EPROTO;
+	}
+	if (st.st_size > MAX_RULES_LEN || nrules > LAUNCH_MAX_RULES) {
+		log_err("the type has too many file-system rules (%u rules, %lld bytes; at most %d and %u): its Landlock domain cannot be built",
+			nrules, (long long)st.st_size, LAUNCH_MAX_RULES,
+			MAX_RULES_LEN);
+		return -E2BIG;
+	}
+	b = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!b) {
+		log_err("out of memory");
+		return -ENOMEM;
+	}
+	while (off < (size_t)st.st_size) {
+		ssize_t n = pread(fd, b + off, (size_t)st.st_size - off,
+				  (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			log_err("cannot read the file-system rules secpold sent: %s",
+				n < 0 ? strerror(errno) : "short file");
+			free(b);
+			return -EIO;
+		}
+		off += (size_t)n;
+	}
+	r = launch_rules_decode(b, off, nrules, &rules);
+	if (r < 0) {
+		log_err("the file-system rules secpold sent are malformed: %s",
+			strerror(-r));
+		free(b);
+		return r;
+	}
+	launch_rules_free(&rules);
+	*blob = b;
+	*len = (uint32_t)off;
+	return 0;
+}
+
+/* The child failed before its command ran: says why; the exit status. */
+static int explain_failure(struct child_report *rep, const struct opts *o)
+{
+	rep->why[sizeof(rep->why) - 1] = '\0';
+	switch (rep->stage) {
+	case STAGE_CONFINE:
+		/* never run with less confinement than the type has */
+		log_err("cannot confine %s under type %s (Landlock): %s%s%s",
+			o->argv[0], o->type, rep->why, rep->why[0] ? ": " : "",
+			strerror(rep->err));
+		return EXIT_NOEXEC;
+	case STAGE_EXEC:
+		if (rep->err == ENOENT) {
+			log_err("%s: command not found", o->argv[0]);
+			return EXIT_NOTFOUND;
+		}
+		log_err("%s: %s", o->argv[0], strerror(rep->err));
+		return EXIT_NOEXEC;
+	default:
+		log_err("cannot start %s under type %s: %s", o->argv[0],
+			o->type, strerror(rep->err));
+		return 1;
+	}
+}
+
+int main(int argc, char **argv)
+{
 	int down[2], up[2], st[2];
 	struct opts o = {0};
 	struct ctl_assign *a = NULL;
 	struct ctl_assign_reply ar = {0};
 	struct ctl_msg *m = NULL;
+	struct child_report rep;
 	struct setup su;
-	int c, r, sock, holdfd = -1, status, err;
-	char errbuf[1024];
+	int r, sock, holdfd = -1, status, ret = 1;
+	char errbuf[1024], *rules = NULL;
+	uint32_t rules_len = 0;
 	size_t alen;
 	int32_t lfd;
 	pid_t pid;
@@ -510,41 +683,9 @@ int main(int argc, char **argv)
 	log_init(argv[0]);
 	/* getopt's own messages then name the program as ours do */
 	argv[0] = (char *)log_prog();
-	while ((c = getopt_long(argc, argv, "+T:u:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'T':
-			if (o.type) {
-				log_err("-T given twice");
-				return EXIT_USAGE;
-			}
-			o.type = optarg;
-			break;
-		case 'u':
-			if (o.have_user) {
-				log_err("-u given twice");
-				return EXIT_USAGE;
-			}
-			if (parse_user(optarg, &o) < 0)
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (!o.type || optind >= argc) {
-		log_err(!o.type ? "no type: -T type is required" : "no command");
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (strlen(o.type) > 255) {
-		log_err("type name too long");
-		return EXIT_USAGE;
-	}
-	o.argv = argv + optind;
+	r = parse_args(argc, argv, &o);
+	if (r >= 0)
+		return r;
 
 	sock = ctl_connect();
 	if (sock == -EACCES || sock == -EPERM) {
@@ -576,6 +717,9 @@ int main(int argc, char **argv)
 	close(down[0]);
 	close(up[1]);
 	close(st[1]);
+	/* a child that dies while we write to it must not kill us (only
+	 * here: an ignored SIGPIPE would survive the command's exec) */
+	signal(SIGPIPE, SIG_IGN);
 
 	alen = sizeof(*a) + strlen(o.type);
 	a = calloc(1, alen);
@@ -589,14 +733,10 @@ int main(int argc, char **argv)
 	a->uid = o.have_user ? o.uid : (uint32_t)-1;
 	a->name_len = (uint16_t)strlen(o.type);
 	memcpy(a + 1, o.type, a->name_len);
+	m->fd = -1;
 	r = ctl_call(sock, CTL_ASSIGN, a, alen, -1, m, errbuf, sizeof(errbuf));
-	if (r == 0 && m->hdr.len >= sizeof(ar)) {
-		memcpy(&ar, m->payload, sizeof(ar));
-		r = split_dirs(m->payload + sizeof(ar), m->hdr.len - sizeof(ar),
-			       (size_t)ar.nattach + ar.nlink, NULL);
-	} else if (r == 0) {
+	if (r == 0 && m->hdr.len != sizeof(ar))
 		r = -EPROTO;
-	}
 	if (r < 0) {
 		if (errbuf[0])
 			print_daemon_error(o.type, errbuf);
@@ -604,17 +744,29 @@ int main(int argc, char **argv)
 			log_err("%s: %s", o.type, strerror(-r));
 		goto kill_child;
 	}
+	memcpy(&ar, m->payload, sizeof(ar));
+	r = read_rules(m->fd, ar.nrules, &rules, &rules_len);
+	if (m->fd >= 0) {
+		close(m->fd);
+		m->fd = -1; /* (m is reused for the next call) */
+	}
+	if (r < 0) {
+		ret = EXIT_NOEXEC; /* the domain cannot be built */
+		goto kill_child;
+	}
+	if (ar.flags & CTL_AR_NEW_TYPE)
+		fprintf(stderr,
+			"on: note: type %s is not in the policy: made for this run (develop mode), nothing it does is refused\n",
+			o.type);
 	su.flags = ar.flags;
 	su.caps_root = ar.caps_root;
 	su.caps_nonroot = ar.caps_nonroot;
-	su.nattach = ar.nattach;
-	su.nlink = ar.nlink;
-	su.dirs_len = m->hdr.len - (uint32_t)sizeof(ar);
+	su.nrules = ar.nrules;
+	su.rules_len = rules_len;
 	if (write(down[1], &su, sizeof(su)) != sizeof(su) ||
-	    write(down[1], m->payload + sizeof(ar), su.dirs_len) !=
-		    (ssize_t)su.dirs_len ||
+	    write_all(down[1], rules, rules_len) < 0 ||
 	    read_full(up[0], &lfd, sizeof(lfd)) < 0) {
-		/* the child failed its setup: its status says why */
+		/* the child failed its setup: its report says why */
 		goto child_failed;
 	}
 	if (lfd >= 0) {
@@ -649,30 +801,31 @@ int main(int argc, char **argv)
 	close(down[1]);
 	close(up[0]);
 	free(a);
+	free(rules);
+	if (m->fd >= 0)
+		close(m->fd); /* (CTL_REGISTER's reply carries none) */
 	free(m);
-	/* EOF: the exec succeeded; an errno: it did not */
-	if (read_full(st[0], &err, sizeof(err)) == 0) {
+	/* EOF: the exec succeeded; a report (one write): it did not */
+	if (read_full(st[0], &rep, sizeof(rep)) == 0) {
 		close(st[0]);
 		waitpid(pid, &status, 0);
-		if (err == ENOENT)
-			log_err("%s: command not found", o.argv[0]);
-		else
-			log_err("%s: %s", o.argv[0], strerror(err));
-		return err == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC;
+		return explain_failure(&rep, &o);
 	}
 	close(st[0]);
 	return supervise_child(pid, sock, holdfd, ar.type);
 
 child_failed:
-	if (read_full(st[0], &err, sizeof(err)) == 0)
-		log_err("cannot start %s under type %s: %s", o.argv[0], o.type,
-			strerror(err));
+	if (read_full(st[0], &rep, sizeof(rep)) == 0)
+		ret = explain_failure(&rep, &o);
 	else
 		log_err("cannot start %s under type %s", o.argv[0], o.type);
 kill_child:
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	free(a);
+	free(rules);
+	if (m && m->fd >= 0)
+		close(m->fd);
 	free(m);
-	return 1;
+	return ret;
 }

@@ -131,16 +131,22 @@ done_monitor() {
 	# bound where it may attach, then moved where it may not
 	sp_expect EACCES srv_t bind-rename "$SCRATCH/srv/mv/s1" "$out/s1"
 	[ -S "$SCRATCH/srv/mv/s1" ] || die "the socket moved"
-	sp_expect ok srv_t bind-rename "$SCRATCH/srv/mv/s2" "$SCRATCH/srv/s2"
-	sp_expect EACCES srv_t link "$SCRATCH/srv/s2" "$out/s2"
+	# within its directory (srv/... allows every name there); nothing
+	# moves across directories below a rule directory (no REFER there)
+	sp_expect ok srv_t bind-rename "$SCRATCH/srv/mv/s2" "$SCRATCH/srv/mv/s3"
+	sp_expect EXDEV srv_t rename "$SCRATCH/srv/mv/s3" "$SCRATCH/srv/s3"
+	sp_expect EACCES srv_t link "$SCRATCH/srv/mv/s3" "$out/s2"
 	# symbolic links: only where allow_link covers
 	ln -s /nonexistent "$SCRATCH/links/mv"
 	sp_expect EACCES link_t rename "$SCRATCH/links/mv" "$out/mv"
-	# regular files move freely, across directories too
+	# regular files move freely across directories outside the rule
+	# directories, but not into or out of one
+	mkdir "$out/sub"
 	echo x >"$out/f"
-	sp_expect ok srv_t rename "$out/f" "$SCRATCH/srv/mv/f"
-	sp_expect ok srv_t rename "$SCRATCH/srv/mv/f" "$out/f"
-	expect_eq "names left in $out" "$(ls -A "$out")" f
+	sp_expect ok srv_t rename "$out/f" "$out/sub/f"
+	sp_expect ok srv_t rename "$out/sub/f" "$out/f"
+	sp_expect EXDEV srv_t rename "$out/f" "$SCRATCH/srv/mv/f"
+	expect_eq "names left in $out" "$(ls -A "$out" | xargs)" "f sub"
 	rm -rf "$out"
 }
 

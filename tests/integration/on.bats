@@ -194,6 +194,44 @@ caps_all() { # caps_all OUTPUT HEX: every Cap* line has HEX
 	expect_eq Seccomp "$(status_field "$output" Seccomp)" 2
 }
 
+@test "-C closes every inherited descriptor above 2; by default they are passed (socket activation)" {
+	local probe='for n in 5 7; do [ -e /proc/$$/fd/$n ] && echo "$n open" || echo "$n closed"; done'
+	run --separate-stderr "$ON" -T run_t sh -c "$probe" 5</dev/null 7>/dev/null
+	expect_status 0
+	expect_eq "without -C" "$(xargs <<<"$output")" "5 open 7 open"
+	run --separate-stderr "$ON" -T run_t -C sh -c "$probe" 5</dev/null 7>/dev/null
+	expect_status 0
+	no_sanitizer
+	expect_eq "with -C" "$(xargs <<<"$output")" "5 closed 7 closed"
+	run --separate-stderr "$ON" --close-fds -T run_t sh -c "$probe" 5</dev/null 7>/dev/null
+	expect_eq "with --close-fds" "$(xargs <<<"$output")" "5 closed 7 closed"
+	# a failed exec is still reported (the status pipe survives -C)
+	run -127 --separate-stderr "$ON" -C -T run_t "no-such-command-$SPT_TAG"
+	[[ $stderr == *"command not found"* ]] || die "stderr: $stderr"
+}
+
+@test "--version, and a usage error is one line and a hint, not the whole help" {
+	run --separate-stderr "$ON" --version
+	expect_status 0
+	expect_match "--version" "${lines[0]}" '^on \(secpol\) [0-9]+\.[0-9]+'
+	run --separate-stderr "$ON" -T
+	expect_status 2
+	expect_eq "stdout" "$output" ""
+	expect_eq "stderr" "$stderr" "on: option requires an argument -- 'T'
+Try 'on --help' for more information."
+	run --separate-stderr "$ON" -T run_t
+	expect_status 2
+	expect_eq "stderr" "$stderr" "on: error: no command
+Try 'on --help' for more information."
+	run --separate-stderr "$ON" --bogus -T run_t true
+	expect_status 2
+	expect_eq "lines of stderr" "$(wc -l <<<"$stderr")" 2
+	[[ $stderr != *Usage:* ]] || die "the whole help was printed: $stderr"
+	run --separate-stderr "$ON" --help
+	expect_status 0
+	[[ $output == *"-C, --close-fds"* ]] || die "--help lacks -C: $output"
+}
+
 @test "secpold stops cleanly on SIGTERM and leaves nothing behind" {
 	spt_final_check
 }
