@@ -241,7 +241,9 @@ int BPF_PROG(cap_capable, const struct cred *cred, struct user_namespace *target
 	__u64 id, now, start, exec_id;
 	bool proxied = false;
 
-	if (!cfg.monitoring)
+	/* without monitors only refusals are wanted (secpold logs those
+	 * of typed processes): an allowed check costs this test alone */
+	if (!cfg.monitoring && ret == 0)
 		return 0;
 	id = bpf_get_current_pid_tgid();
 	tid = (__u32)id;
@@ -283,6 +285,10 @@ int BPF_PROG(cap_capable, const struct cred *cred, struct user_namespace *target
 		flags |= SPB_CAP_NOAUDIT;
 	if ((__u64)cred == (__u64)task->real_cred)
 		flags |= SPB_CAP_OWN_CRED;
+	if (!cfg.monitoring &&
+	    (flags & (SPB_CAP_TYPED | SPB_CAP_NOAUDIT | SPB_CAP_OWN_CRED)) !=
+		    (SPB_CAP_TYPED | SPB_CAP_OWN_CRED))
+		return 0;
 	euid = cred->euid.val;
 	now = bpf_ktime_get_boot_ns();
 	if (cfg.late_ns && now - start > cfg.late_ns)

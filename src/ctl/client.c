@@ -67,6 +67,7 @@ int ctl_call(int sock, uint16_t type, const void *payload, size_t len,
 
 	if (err && errlen)
 		err[0] = '\0';
+	reply->fd = -1; /* (an error before the reply leaves none) */
 	r = ctl_send(sock, type, 0, ++seq, payload, len, fd);
 	if (r < 0)
 		return r;

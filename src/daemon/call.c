@@ -67,8 +67,7 @@ static void ability_event(struct call *c, uint16_t ability, bool allowed,
 			 (learned ? EVF_LEARNING : 0),
 	};
 
-	if (events_wanted(c->d))
-		events_emit(c->d, &c->who, &w);
+	events_emit(c->d, &c->who, &w);
 }
 
 static bool check(struct call *c, uint16_t ability, bool has_value,
@@ -124,8 +123,7 @@ bool call_path(struct call *c, uint16_t kind, const char *path, size_t len,
 		.flags = learned ? EVF_LEARNING : 0,
 	};
 
-	if (events_wanted(c->d))
-		events_emit(c->d, &c->who, &w);
+	events_emit(c->d, &c->who, &w);
 	return ok || learned;
 }
 
@@ -154,7 +152,7 @@ int call_admit_channel(struct call *c, const char *path, size_t len)
 				 "process %d (type %u) holds its share of the channel table: refusing its binds",
 			 c->pid, c->type);
 	}
-	if (path && events_wanted(c->d)) {
+	if (path) {
 		struct ev_what w = {
 			.kind = EV_ATTACH,
 			.reason = EV_R_FULL,

@@ -411,7 +411,7 @@ static void do_assign(struct daemon *d, struct client *cl, struct ctl_msg *m)
 					  AB_SETTYPEID, type, type) == SP_ALLOW;
 		struct ev_actor who;
 
-		if (events_wanted(d) &&
+		if ((events_wanted(d) || !ok) &&
 		    events_actor_of(cl->pid, (uint32_t)ctype, &who) == 0) {
 			struct ev_what w = {
 				.kind = EV_ABILITY,

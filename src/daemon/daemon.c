@@ -27,6 +27,7 @@
 #include "ctl/proto.h"
 #include "daemon_main.h"
 #include "proxy.h"
+#include "refusals.h"
 
 #define TICK_MS 50        /* drain the ring buffer at least this often */
 #define GC_BUDGET 8       /* channel checks per tick: never a stall */
@@ -522,6 +523,7 @@ static void on_timer(struct daemon *d, struct watch *w, uint32_t events)
 	chantab_gc_step(d->chans, GC_BUDGET);
 	daemon_unlock(d);
 	supervise_tick(d);
+	refusals_tick(d->refusals);
 }
 
 /* Workers published events: the monitors' sockets are the main
@@ -789,6 +791,12 @@ int daemon_init(struct daemon *d, const struct daemon_opts *o, char *err,
 	d->procs = procinfo_new();
 	d->chans = chantab_new();
 	d->tasks = taskcache_new(4096);
+	r = refusals_open(&d->refusals, NULL);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot set up the refusal log: %s",
+			 strerror(-r));
+		return r;
+	}
 	if (d->epfd < 0 || !d->bus || !d->procs || !d->chans || !d->tasks) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
@@ -951,6 +959,7 @@ void daemon_fini(struct daemon *d)
 	if (d->epfd >= 0)
 		close(d->epfd);
 	bus_free(d->bus);
+	refusals_close(d->refusals);
 	procinfo_free(d->procs);
 	chantab_free(d->chans);
 	taskcache_free(d->tasks);

@@ -99,6 +99,7 @@ struct daemon {
 	 * through daemon_policy_get */
 	struct sp_policy *policy;
 	struct policy_ref *policy_refs;
+	struct refusals *refusals; /* every refusal to the system log */
 	/* type IDs of running tasks are the policy's of their generation
 	 * (spb_task.flags): remap[] takes those of the one before to this
 	 * one's (SPB_TYPE_GONE: none by that name); with d->lock */

@@ -12,6 +12,7 @@
 #include "common/strbuf.h"
 #include "daemon.h"
 #include "procfs.h"
+#include "refusals.h"
 #include "decide.h"
 #include "policy/ability.h"
 
@@ -68,6 +69,14 @@ static void fill_process(struct daemon *d, struct sp_event *e, pid_t tid,
 
 static void publish(struct daemon *d, const struct sp_event *e)
 {
+	if (e->result == EV_DENIED) {
+		const struct sp_policy *p = daemon_policy_get(d);
+
+		refusals_note(d->refusals, e, p);
+		daemon_policy_put(d, p);
+	}
+	if (!events_wanted(d))
+		return;
 	daemon_lock(d);
 	bus_publish(d->bus, e);
 	daemon_unlock(d);
@@ -81,7 +90,8 @@ void events_emit(struct daemon *d, const struct ev_actor *a,
 	char comm[EV_COMM_MAX + 1];
 	ssize_t n;
 
-	if (!events_wanted(d))
+	/* a refusal is logged whether or not a monitor listens */
+	if (!events_wanted(d) && w->allowed)
 		return;
 	e = malloc(sizeof(*e));
 	if (!e)

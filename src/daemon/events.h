@@ -45,7 +45,8 @@ struct ev_what {
 
 /* Is anyone listening?  (Callers skip building what nobody reads.) */
 bool events_wanted(struct daemon *d);
-/* Builds and publishes one event. */
+/* Builds and publishes one event; a refusal also goes to the system
+ * log (refusals.h), whether or not anyone listens. */
 void events_emit(struct daemon *d, const struct ev_actor *a,
 		 const struct ev_what *w);
 /* The actor for process pid (its main thread), from /proc: 0 or -errno. */

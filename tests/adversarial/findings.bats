@@ -36,7 +36,12 @@ attack() {
 
 @test "finding 1: a connect ticket never outlives its call (MSG_OOB, a hard link, a descriptor swap)" {
 	serve_start victim victim_t dgram-serve "$SCRATCH/victim/v.sock"
-	attack atk_t ticket-race "$SCRATCH/atk/own.sock" "$SCRATCH/victim/v.sock" 3000
+	# Landlock refuses atk_t a link from another directory into its own
+	# (no REFER): a hard link to the victim's socket made beforehand in
+	# its own directory is the one way left to swap what its path names
+	ln "$SCRATCH/victim/v.sock" "$SCRATCH/atk/vlink"
+	sp_expect EXDEV atk_t link "$SCRATCH/victim/v.sock" "$SCRATCH/atk/x"
+	attack atk_t ticket-race "$SCRATCH/atk/own.sock" "$SCRATCH/atk/vlink" 3000
 	expect_status 0
 	expect_match "the race ran" "$output" "^tries=3000 sent="
 	# the victim's server counts what it received: nothing reached it
