@@ -62,6 +62,7 @@ struct monitor {
 	const struct mopts *o;
 	int sock;	      /* the subscription, or -1 while away */
 	int out;	      /* standard output or the -o file */
+	bool out_is_file;     /* out is the -o file (opened once subscribed) */
 	const char *out_name; /* for messages */
 	struct sp_policy *policy;
 	uint16_t ranged_ids[MAX_S];
@@ -380,7 +381,9 @@ static void reopen_output(struct monitor *mon)
 	int fd;
 
 	reopen = 0;
-	if (!mon->o->output)
+	/* before the first subscription there is no file yet: it is
+	 * opened by name anyway */
+	if (!mon->out_is_file)
 		return;
 	fd = open(mon->o->output,
 		  O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0666);
@@ -873,13 +876,13 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		mon.out_name = o->output;
+		mon.out_is_file = true;
 	}
 	mon.fo.flags = o->verbose ? EVFMT_VERBOSE : 0;
 	mon.fo.late_ms = o->sub.late_ms;
 	status = run(&mon);
 out:
-	if (o && o->output && mon.out >= 0 && mon.out != STDOUT_FILENO &&
-	    close(mon.out) < 0) {
+	if (mon.out_is_file && close(mon.out) < 0) {
 		log_err("cannot write %s: %s", o->output, strerror(errno));
 		status = 1;
 	}
