@@ -39,7 +39,7 @@
 
 #define MAX_S 32
 #define MAX_T 64
-#define RECONNECT_MS 250	   /* between attempts while secpold is away */
+#define RECONNECT_MS 250	  /* between attempts while secpold is away */
 #define SUBSCRIBE_TIMEOUT_MS 5000 /* for the reply of a live secpold */
 
 enum { OPT_JSON = 0x100, OPT_QUEUE, OPT_ONCE, OPT_VERSION };
@@ -430,7 +430,6 @@ static enum out_result emit(struct monitor *mon)
 				{.fd = mon->out, .events = POLLOUT},
 				{.fd = sig_pipe[0], .events = POLLIN},
 			};
-
 			char drain[64];
 
 			poll(w, 2, -1);
