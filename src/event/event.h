@@ -107,11 +107,14 @@ enum {
 	EVFMT_VERBOSE = 1 << 0, /* -v: time, ids, system call appended */
 };
 
-/* ranged_custom: custom abilities whose values are shown (-S). */
+/* ranged_custom: custom abilities whose values are shown (-S).
+ * late_ms: -i; a process event that comes more than this long after the
+ * process started is marked on the text line (0: never). */
 struct ev_format_opts {
 	unsigned flags;
 	const uint16_t *ranged_custom;
 	size_t nranged_custom;
+	uint32_t late_ms;
 };
 
 /* The SPEC §5 line, without the newline. */
@@ -120,6 +123,22 @@ void ev_format_text(const struct sp_event *e, const struct sp_policy *p,
 /* One JSON object with every field, without the newline. */
 void ev_format_json(const struct sp_event *e, const struct sp_policy *p,
 		    const struct ev_format_opts *o, struct strbuf *sb);
+/*
+ * A gap in a monitor's stream: its connection to secpold broke at
+ * since_ns (CLOCK_REALTIME) and, when resumed, it was monitoring again at
+ * until_ns.  The monitor says so twice: when the gap begins and when it
+ * ends, so that a reader knows which events it cannot have seen.
+ */
+struct ev_gap {
+	bool resumed;
+	uint64_t since_ns, until_ns;
+};
+
+/* "warning: secpold stopped; reconnecting" or "warning: monitoring again
+ * after N s; events in between were not seen", without the newline. */
+void ev_format_gap_text(const struct ev_gap *g, struct strbuf *sb);
+/* The same as a JSON object of kind "gap". */
+void ev_format_gap_json(const struct ev_gap *g, struct strbuf *sb);
 /* Name of a system call number of this architecture ("bind"), or NULL. */
 const char *ev_syscall_name(int nr);
 

@@ -136,6 +136,27 @@ static void put_time(struct strbuf *sb, uint64_t ns)
 	sb_printf(sb, "%s.%06uZ", buf, (unsigned)(ns % 1000000000u / 1000u));
 }
 
+/* A duration for people: "1.6 s" below ten seconds, "12 s" above. */
+static void put_secs(struct strbuf *sb, uint64_t ms)
+{
+	if (ms < 10000)
+		sb_printf(sb, "%u.%u s", (unsigned)(ms / 1000),
+			  (unsigned)(ms % 1000 / 100));
+	else
+		sb_printf(sb, "%llu s", (unsigned long long)(ms / 1000));
+}
+
+/* -i: the event came more than the threshold after the process started,
+ * so it is a run-time need, reported again even if seen at start-up. */
+static bool is_late(const struct sp_event *e, const struct ev_format_opts *o)
+{
+	if (!o || !o->late_ms)
+		return false;
+	if (e->kind != EV_ABILITY && e->kind != EV_ATTACH && e->kind != EV_LINK)
+		return false;
+	return e->age_ms > o->late_ms;
+}
+
 static void put_verbose(struct strbuf *sb, const struct sp_event *e)
 {
 	const char *sc = ev_syscall_name(e->syscall);
@@ -220,6 +241,12 @@ void ev_format_text(const struct sp_event *e, const struct sp_policy *p,
 	case EV_NEWTYPE:
 		break;
 	}
+	/* after the QNX words, so that they stay as they are */
+	if (is_late(e, o)) {
+		sb_puts(sb, " (after start-up: ");
+		put_secs(sb, e->age_ms);
+		sb_putc(sb, ')');
+	}
 	if (o && (o->flags & EVFMT_VERBOSE))
 		put_verbose(sb, e);
 }
@@ -287,7 +314,9 @@ void ev_format_json(const struct sp_event *e, const struct sp_policy *p,
 		sb_puts(sb, ",\"name\":null");
 	else
 		json_str(sb, "name", e->name, e->name_len);
-	json_str(sb, "comm", e->comm, e->comm_len);
+	/* a field is right or absent: no comm is better than an empty one */
+	if (e->comm_len)
+		json_str(sb, "comm", e->comm, e->comm_len);
 	sb_printf(sb, ",\"uid\":%u,\"euid\":%u,\"gid\":%u,\"egid\":%u", e->uid,
 		  e->euid, e->gid, e->egid);
 	json_type(sb, "type", p, e->type);
@@ -309,6 +338,10 @@ void ev_format_json(const struct sp_event *e, const struct sp_policy *p,
 		sb_printf(sb, ",\"noaudit\":%s,\"own_credentials\":%s",
 			  e->flags & EVF_NOAUDIT ? "true" : "false",
 			  e->flags & EVF_BORROWED ? "false" : "true");
+		/* the path a PATHSPACE check was for (not on the text line:
+		 * QNX prints none there) */
+		if (e->path_len)
+			json_str(sb, "path", e->path, e->path_len);
 	} else {
 		json_str(sb, "path", e->path, e->path_len);
 		if (e->kind == EV_ATTACH && e->obj_type != SPB_NO_TYPE)
@@ -337,4 +370,48 @@ void ev_format_json(const struct sp_event *e, const struct sp_policy *p,
 		sb->failed = true;
 	sb_free(&tmp);
 	(void)o;
+}
+
+static uint64_t gap_ms(const struct ev_gap *g)
+{
+	return g->until_ns > g->since_ns ?
+		       (g->until_ns - g->since_ns) / 1000000u :
+		       0;
+}
+
+void ev_format_gap_text(const struct ev_gap *g, struct strbuf *sb)
+{
+	if (!g->resumed) {
+		sb_puts(sb, "warning: secpold stopped; reconnecting");
+		return;
+	}
+	sb_puts(sb, "warning: monitoring again after ");
+	put_secs(sb, gap_ms(g));
+	sb_puts(sb, "; events in between were not seen");
+}
+
+void ev_format_gap_json(const struct ev_gap *g, struct strbuf *sb)
+{
+	struct strbuf msg = STRBUF_INIT;
+
+	ev_format_gap_text(g, &msg);
+	sb_printf(sb, "{\"v\":%d,\"time\":\"", EV_JSON_VERSION);
+	put_time(sb, g->resumed ? g->until_ns : g->since_ns);
+	sb_puts(sb, "\",\"kind\":\"gap\",\"severity\":\"warning\"");
+	if (g->resumed) {
+		sb_puts(sb, ",\"phase\":\"end\",\"since\":\"");
+		put_time(sb, g->since_ns);
+		sb_printf(sb, "\",\"gap_ms\":%llu",
+			  (unsigned long long)gap_ms(g));
+	} else {
+		sb_puts(sb, ",\"phase\":\"begin\"");
+	}
+	/* the text without its "warning: " */
+	if (msg.len > strlen("warning: "))
+		json_str(sb, "message", sb_str(&msg) + strlen("warning: "),
+			 msg.len - strlen("warning: "));
+	sb_putc(sb, '}');
+	if (sb_error(&msg))
+		sb->failed = true;
+	sb_free(&msg);
 }

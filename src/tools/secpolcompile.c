@@ -10,6 +10,7 @@
 #include "common/fileio.h"
 #include "common/log.h"
 #include "common/strnum.h"
+#include "common/version.h"
 #include "lang/compile.h"
 #include "lang/lexer.h"
 
@@ -26,12 +27,22 @@ static void usage(FILE *out)
 "  -o, --output FILE      write the binary policy (default: only check)\n"
 "  -p, --policy-id ID     use this policy ID (decimal, 0x hex or 0 octal)\n"
 "  -h, --help             show this help\n"
+"      --version          show the version\n"
 "\n"
 "Several files are read as if concatenated; \"-\" reads standard input.\n"
 "Exit status: 0 compiled, 1 the policy has errors or output failed,\n"
 "2 bad usage.  See secpolcompile(1).\n");
 	/* clang-format on */
 }
+
+/* A usage error: what was wrong (already said), then where to look. */
+static int bad_usage(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", log_prog());
+	return 2;
+}
+
+enum { OPT_VERSION = 0x100 };
 
 int main(int argc, char **argv)
 {
@@ -40,6 +51,7 @@ int main(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"policy-id", required_argument, NULL, 'p'},
 		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, OPT_VERSION},
 		{NULL, 0, NULL, 0},
 	};
 	struct compile_opts opts = {0};
@@ -61,14 +73,14 @@ int main(int argc, char **argv)
 		case 'o':
 			if (output) {
 				log_err("-o given twice");
-				return 2;
+				return bad_usage();
 			}
 			output = optarg;
 			break;
 		case 'p':
 			if (opts.has_id) {
 				log_err("-p given twice");
-				return 2;
+				return bad_usage();
 			}
 			{
 				uint64_t v;
@@ -76,7 +88,7 @@ int main(int argc, char **argv)
 				if (strnum_u64(optarg, 0, 0, UINT32_MAX, &v) < 0) {
 					log_err("bad policy ID '%s': expected a number from 0 to 0xffffffff",
 						optarg);
-					return 2;
+					return bad_usage();
 				}
 				opts.id = (uint32_t)v;
 				opts.has_id = true;
@@ -85,19 +97,21 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
+		case OPT_VERSION:
+			version_print(stdout, "secpolcompile");
+			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			/* getopt said what was wrong */
+			return bad_usage();
 		}
 	}
 	if (optind >= argc) {
 		log_err("no input files");
-		usage(stderr);
-		return 2;
+		return bad_usage();
 	}
 	if ((size_t)(argc - optind) > MAX_FILES) {
 		log_err("too many input files (at most %d)", MAX_FILES);
-		return 2;
+		return bad_usage();
 	}
 	srcs = calloc((size_t)(argc - optind), sizeof(*srcs));
 	if (!srcs) {

@@ -98,10 +98,10 @@ running_policy() {
 
 @test "SIGTERM stops secpold cleanly, its monitors end, nothing is left behind" {
 	spd_start "$SCRATCH/a_m.bin"
-	mon_start m -s
+	mon_start m -s --once
 	sp_expect ok a_t bind "$SCRATCH/a/s"
 	spd_stop
-	# the monitor notices and ends by itself
+	# the monitor notices and ends by itself (--once: it would reconnect)
 	wait_gone "$(mon_pid m)" 20
 	assert_clean
 	expect_eq "left in the run directory" "$(ls -A "$SECPOL_RUNDIR")" secpold.log

@@ -6,6 +6,7 @@
 load helpers
 
 USAGE_LINE="Usage: secpolmonitor [-acnpqrsuv] [-f name] [-i time] [-o file] [-S ability-name]"
+HINT_LINE="Try 'secpolmonitor --help' for more information."
 
 POLICY='type default;
 allow_attach default /...;
@@ -48,8 +49,8 @@ deny_path() { "$ON" -T ln_t "$(probe "$1")" bind "$T/no/$1.s" >/dev/null || true
 	expect_text "$stderr" ""
 	expect_text "$(head -n1 <<<"$output")" "$USAGE_LINE"
 	local o
-	for o in -a -p -s -r -c "-f name" -n "-i time" "-o file" "-S ability-name" \
-		-v -u -q --json "--queue N" "-h, --help"; do
+	for o in -a -p -s -r -c "-f name" "-t type" -n "-i time" "-o file" "-S ability-name" \
+		-v -u -q --json "--queue N" --once "-h, --help" --version; do
 		grep -qE "^ +${o} " <<<"$output" || die "--help does not describe $o:" "$output"
 	done
 	run --separate-stderr "$MONITOR" -h
@@ -57,14 +58,16 @@ deny_path() { "$ON" -T ln_t "$(probe "$1")" bind "$T/no/$1.s" >/dev/null || true
 	expect_text "$(head -n1 <<<"$output")" "$USAGE_LINE"
 }
 
-@test "bad usage: status 2 and the usage on stderr" {
+@test "bad usage: status 2, one line and a hint on stderr, not the whole usage" {
 	run --separate-stderr "$MONITOR" -x
 	expect_status 2
 	expect_text "$output" ""
-	grep -qF "$USAGE_LINE" <<<"$stderr" || die "no usage: $stderr"
+	expect_text "$stderr" "secpolmonitor: invalid option -- 'x'
+$HINT_LINE"
 	run --separate-stderr "$MONITOR" extra
 	expect_status 2
-	expect_text "$stderr" "secpolmonitor: error: unexpected argument 'extra'"
+	expect_text "$stderr" "secpolmonitor: error: unexpected argument 'extra'
+$HINT_LINE"
 }
 
 @test "no daemon: a clear error that says how to start one, status 1" {

@@ -20,6 +20,7 @@ esac
 SECPOL_BIN=${SECPOL_BIN:-$BUILD_DIR/asan/bin}
 EXAMPLES=$BUILD_DIR/examples
 SPTEST=$BUILD_DIR/tests/helpers/sptest
+CTLTEST=$BUILD_DIR/tests/helpers/ctltest
 PYTHON=/usr/bin/python3
 MONITOR=$SECPOL_BIN/secpolmonitor
 ON=$SECPOL_BIN/on
@@ -55,7 +56,7 @@ why_skip() {
 	[ "$(id -u)" -eq 0 ] || { echo "needs root"; return; }
 	local p
 	for p in "$MONITOR" "$ON" "$SECPOL_BIN/secpold" "$SECPOL_BIN/secpol" \
-		"$SECPOL_BIN/secpolcompile" "$SPTEST" "$EXAMPLES/devf-server" \
+		"$SECPOL_BIN/secpolcompile" "$SPTEST" "$CTLTEST" "$EXAMPLES/devf-server" \
 		"$EXAMPLES/fs-client"; do
 		[ -x "$p" ] || { echo "$p is not built (make build-check)"; return; }
 	done
@@ -120,6 +121,37 @@ instance_stop() {
 	fi
 	rm -rf "$T"
 	return "$bad"
+}
+
+# daemon_stop: SIGTERM to this file's secpold; waits until it is gone.
+daemon_stop() {
+	local pid
+	pid=$(cat "$SECPOL_RUNDIR/secpold.pid") || return 1
+	kill -TERM "$pid"
+	wait_gone "$pid" 20 || die "secpold ($pid) did not stop on SIGTERM"
+}
+
+# daemon_start: a secpold for this file again (after daemon_stop), with
+# its policy pushed, as instance_start does.
+daemon_start() {
+	ASAN_OPTIONS="$ASAN_OPTIONS:log_path=$T/asan" \
+		"$SECPOL_BIN/secpol" -p >"$T/push.out" 2>&1 ||
+		die "secpol -p failed:" "$(cat "$T/push.out")"
+}
+
+# subscribers: how many monitors this file's secpold serves now.
+subscribers() {
+	"$CTLTEST" hello | sed -nE 's/.* subscribers=([0-9]+)$/\1/p'
+}
+
+# wait_subscribers N: waits until secpold serves N monitors.
+wait_subscribers() {
+	local i
+	for ((i = 0; i < WAIT_SECONDS * 20; i++)); do
+		[ "$(subscribers)" == "$1" ] && return 0
+		sleep 0.05
+	done
+	die "secpold serves $(subscribers) monitors, expected $1"
 }
 
 # ---- monitors -------------------------------------------------------------

@@ -136,7 +136,7 @@ error: $BIN/other (pid:N) type app_t lacks ability PATHSPACE as root"
 	[ "$(mon_raw nc | grep -F "$BIN/twin " | grep -oE 'pid:[0-9]+' | sort -u | wc -l)" -eq 2 ]
 }
 
-@test "-i time: a use more than time seconds after the start is reported again" {
+@test "-i time: a use more than time seconds after the start is reported again, marked so" {
 	mon_start i -as -i 1
 	mon_start ni -as
 	py id_t "import os, time
@@ -150,17 +150,26 @@ os.setuid(0)"
 	mon_stop ni
 	local py_name
 	py_name=$(printed "$PYTHON")
-	expect_text "$(mon_lines i SETUID)" "\
+	# the re-report ends with how long after the start it came; the
+	# words before it are QNX's
+	expect_text "$(mon_lines i SETUID | sed -E 's/ \(after start-up: [0-9]+(\.[0-9])? s\)$/ (after start-up: N s)/')" "\
 info: $py_name (pid:N) type id_t uses ability SETUID(0) as root
-info: $py_name (pid:N) type id_t uses ability SETUID(0) as root"
+info: $py_name (pid:N) type id_t uses ability SETUID(0) as root (after start-up: N s)"
+	local secs
+	secs=$(mon_lines i 'after start-up' | grep -oE '[0-9.]+ s\)$' | cut -d' ' -f1)
+	awk -v s="$secs" 'BEGIN { exit !(s >= 1.0 && s < 60) }' ||
+		die "the marker says $secs s for a use about 1.6 s after the start"
+	# without -i: reported once, never marked
 	expect_text "$(mon_lines ni SETUID)" "\
 info: $py_name (pid:N) type id_t uses ability SETUID(0) as root"
+	[ -z "$(mon_raw ni | grep -F 'after start-up')" ] || die "marked without -i:" "$(mon_raw ni | grep -F 'after start-up')"
 }
 
 @test "-i: a bad time is refused" {
 	run --separate-stderr "$MONITOR" -i soon
 	expect_status 2
-	expect_text "$stderr" "secpolmonitor: error: -i: 'soon' is not a number of seconds"
+	expect_text "$stderr" "secpolmonitor: error: -i: 'soon' is not a number of seconds
+Try 'secpolmonitor --help' for more information."
 }
 
 @test "-f name: only these processes, by last component or printed name" {
@@ -262,5 +271,6 @@ error: $BIN/ob (pid:N) type app_t lacks ability PATHSPACE as root"
 @test "-o: given twice is refused" {
 	run --separate-stderr "$MONITOR" -o "$T/a" -o "$T/b"
 	expect_status 2
-	expect_text "$stderr" "secpolmonitor: error: -o given twice"
+	expect_text "$stderr" "secpolmonitor: error: -o given twice
+Try 'secpolmonitor --help' for more information."
 }
