@@ -41,7 +41,9 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 ASAN_CFLAGS := $(COMMON_CFLAGS) -O1 $(SAN_FLAGS)
 
-LIBS := -lbpf -lelf -lz -lseccomp -lcap
+# libsystemd: secpold's readiness notification (sd_notify); --as-needed
+# keeps it out of the tools that do not use it
+LIBS := -Wl,--as-needed -lbpf -lelf -lz -lseccomp -lcap -lsystemd
 TEST_LIBS := -lcmocka
 
 # --- sources ---------------------------------------------------------------

@@ -12,6 +12,7 @@ libbpf-dev:/usr/include/bpf/libbpf.h
 bpftool:bpftool
 libseccomp-dev:/usr/include/seccomp.h
 libcap-dev:/usr/include/sys/capability.h
+libsystemd-dev:/usr/include/systemd/sd-daemon.h
 libcmocka-dev:/usr/include/cmocka.h
 zlib1g-dev:/usr/include/zlib.h
 clang:clang

@@ -475,6 +475,56 @@ int collector_count_typed(struct collector *c, uint32_t *n)
 	return 0;
 }
 
+int collector_for_each_typed(struct collector *c, collector_typed_fn fn,
+			     void *ctx)
+{
+	enum { BATCH = 256 };
+	int fd = bpf_map__fd(c->skel->maps.types);
+	__u32 keys[BATCH], batch, key, *in = NULL;
+	struct spb_task vals[BATCH];
+	/* a map that changes while we walk it can make get_next_key start
+	 * over: never more steps than it can hold */
+	uint64_t steps = 0, max_steps = bpf_map__max_entries(c->skel->maps.types);
+	__u32 *prev = NULL;
+	int r, total = 0;
+
+	/* batches first: one system call per BATCH tasks, not two per task */
+	for (;;) {
+		__u32 i, n = BATCH;
+
+		r = bpf_map_lookup_batch(fd, in, &batch, keys, vals, &n, NULL);
+		if (r < 0 && errno != ENOENT) {
+			if (!in && (errno == EINVAL || errno == ENOTSUP ||
+				    errno == EOPNOTSUPP))
+				goto one_by_one;
+			return -errno;
+		}
+		for (i = 0; i < n; i++) {
+			int fr = fn(ctx, (pid_t)keys[i], &vals[i]);
+
+			if (fr < 0)
+				return fr;
+			total++;
+		}
+		if (r < 0) /* ENOENT: that was the last batch */
+			return total;
+		in = &batch;
+	}
+one_by_one:
+	while (steps++ < max_steps && bpf_map_get_next_key(fd, prev, &key) == 0) {
+		struct spb_task t;
+
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &t) < 0)
+			continue; /* it exited meanwhile */
+		r = fn(ctx, (pid_t)key, &t);
+		if (r < 0)
+			return r;
+		total++;
+	}
+	return total;
+}
+
 int collector_channels_fd(const struct collector *c)
 {
 	return bpf_map__fd(c->skel->maps.channels);

@@ -59,6 +59,16 @@ int collector_set_type(struct collector *c, pid_t tid, uint32_t type,
 /* 0 and *t, or -ENOENT for an untyped task. */
 int collector_get_type(struct collector *c, pid_t tid, struct spb_task *t);
 int collector_count_typed(struct collector *c, uint32_t *n);
+/*
+ * Calls fn for every typed task (tid and its entry), in no order; fn
+ * returns 0, or -errno to stop the walk with that error.  A task that
+ * comes or goes meanwhile may be seen or not.  Returns how many were
+ * seen, or -errno.
+ */
+typedef int (*collector_typed_fn)(void *ctx, pid_t tid,
+				  const struct spb_task *t);
+int collector_for_each_typed(struct collector *c, collector_typed_fn fn,
+			     void *ctx);
 /* The pinned map holding the channel table (channels.c keeps it). */
 int collector_channels_fd(const struct collector *c);
 int collector_set_ticket(struct collector *c, pid_t tid,

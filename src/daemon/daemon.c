@@ -22,6 +22,7 @@
 #include "common/util.h"
 #include "ctl/proto.h"
 #include "daemon_main.h"
+#include "notify.h"
 #include "proxy.h"
 
 #define TICK_MS 50        /* drain the ring buffer at least this often */
@@ -78,7 +79,7 @@ static int policy_memfd(const struct sp_policy *p)
 	return fd;
 }
 
-int daemon_set_policy(struct daemon *d, struct sp_policy *p)
+static int install_policy(struct daemon *d, struct sp_policy *p)
 {
 	char path[PATH_MAX];
 	const void *data;
@@ -105,6 +106,17 @@ int daemon_set_policy(struct daemon *d, struct sp_policy *p)
 	d->policy_memfd = fd;
 	bus_broadcast(d->bus, CTL_POLICY, fd);
 	return 0;
+}
+
+int daemon_set_policy(struct daemon *d, struct sp_policy *p)
+{
+	int r;
+
+	/* a service manager sees the change (nothing before READY=1) */
+	notify_reloading();
+	r = install_policy(d, p);
+	notify_reloaded(d);
+	return r;
 }
 
 void daemon_kernel_settings(struct daemon *d, bool new_generation)
@@ -185,6 +197,9 @@ static void on_timer(struct daemon *d, struct watch *w, uint32_t events)
 	drain(d);
 	d->ticks++;
 	chantab_gc_step(d->chans, GC_BUDGET);
+	/* the manager's STATUS= line, every 10 s (a walk of the types map) */
+	if (d->ticks % (10000 / TICK_MS) == 0)
+		notify_status(d);
 }
 
 /* Ports below this need net_bind_service (a sysctl, 1024 by default). */

@@ -15,6 +15,7 @@
 #include "ctl/client.h"
 #include "daemon.h"
 #include "daemon_main.h"
+#include "notify.h"
 
 static void usage(FILE *out)
 {
@@ -150,6 +151,7 @@ int main(int argc, char **argv)
 	if (r < 0) {
 		if (foreground) {
 			log_err("%s", err);
+			notify_failed(err, r);
 		} else {
 			char msg[sizeof(err) + 1];
 			size_t n = strlen(err);
@@ -165,7 +167,11 @@ int main(int argc, char **argv)
 		free(d);
 		return 1;
 	}
-	if (!foreground) {
+	if (foreground) {
+		/* ready: the socket listens, the policy is loaded, the BPF
+		 * programs are attached (what detaching waits for below) */
+		notify_ready(d);
+	} else {
 		char path[4200];
 		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 
@@ -186,6 +192,7 @@ int main(int argc, char **argv)
 		close(pipefd[1]);
 	}
 	r = daemon_run(d);
+	notify_stopping();
 	log_info("stopping");
 	daemon_fini(d);
 	free(d);
