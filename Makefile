@@ -13,6 +13,12 @@
 .SUFFIXES:
 
 PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR ?= $(PREFIX)/share/doc/secpol
 BUILD ?= build
 CC ?= gcc
 CLANG ?= clang
@@ -126,6 +132,10 @@ clean:
 
 format:
 	clang-format -i $(shell git ls-files '*.c' '*.h')
+
+# `secpol -p` looks for secpold in the prefix it was built for, too
+$(BUILD)/obj/src/tools/secpol.o: OPT_CFLAGS += -DSECPOL_SBINDIR='"$(SBINDIR)"'
+$(BUILD)/asan/obj/src/tools/secpol.o: ASAN_CFLAGS += -DSECPOL_SBINDIR='"$(SBINDIR)"'
 
 # --- BPF ---------------------------------------------------------------------
 $(BUILD)/bpf/vmlinux.h:

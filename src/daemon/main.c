@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/version.h"
 #include "ctl/client.h"
 #include "daemon.h"
 #include "daemon_main.h"
@@ -30,12 +31,20 @@ static void usage(FILE *out)
 "  -i policy      the binary policy to start with\n"
 "  -v             log more (debug)\n"
 "  -h, --help     show this help\n"
+"      --version  show the version\n"
 "\n"
 "The instance lives in $SECPOL_RUNDIR (default %s).  Without -f,\n"
 "secpold returns once it is ready.  SIGTERM stops it; SIGHUP reloads the\n"
 "policy file if the running policy is mutable.  See secpold(8).\n",
 		CTL_DEFAULT_RUNDIR);
 	/* clang-format on */
+}
+
+/* After getopt's or our own one-line complaint. */
+static int usage_error(void)
+{
+	fprintf(stderr, "Try 'secpold --help' for more information.\n");
+	return 2;
 }
 
 /*
@@ -80,6 +89,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	struct daemon_opts o = {0};
@@ -106,14 +116,16 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
+		case 'V':
+			version_print(stdout, "secpold");
+			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return usage_error();
 		}
 	}
 	if (optind < argc) {
 		log_err("unexpected argument '%s'", argv[optind]);
-		return 2;
+		return usage_error();
 	}
 	if (geteuid() != 0) {
 		log_err("secpold must run as root (it loads BPF programs and supervises processes)");
