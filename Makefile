@@ -119,13 +119,41 @@ bench: deps
 fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZERS)
 
+# Installs what `make` built under DESTDIR/PREFIX, as packagers expect:
+# programs, man pages, the systemd unit, bash completion (one file, a link
+# per program) and the examples.  `install-files` is the same without
+# building first (debian/rules builds with build-all, then installs).
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
-		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
-	install -m 0755 $(addprefix $(BUILD)/bin/,$(TOOLS)) $(DESTDIR)$(PREFIX)/bin/
-	install -m 0755 $(BUILD)/bin/secpold $(DESTDIR)$(PREFIX)/sbin/
-	install -m 0644 $(wildcard docs/man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 0644 $(wildcard docs/man/*.8) $(DESTDIR)$(PREFIX)/share/man/man8/
+	@$(MAKE) --no-print-directory install-files
+
+# the unit and the drop-in example name the installed programs
+SUBST_DIRS = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SBINDIR@|$(SBINDIR)|g'
+
+.PHONY: install-files
+install-files:
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(DOCDIR)/examples
+	install -m 0755 $(addprefix $(BUILD)/bin/,$(TOOLS)) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(BUILD)/bin/secpold $(DESTDIR)$(SBINDIR)/
+	install -m 0644 $(wildcard docs/man/*.1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(wildcard docs/man/*.8) $(DESTDIR)$(MANDIR)/man8/
+	$(SUBST_DIRS) dist/systemd/secpold.service.in >$(DESTDIR)$(SYSTEMDUNITDIR)/secpold.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/secpold.service
+	install -m 0644 dist/completion/secpol.bash $(DESTDIR)$(BASHCOMPDIR)/secpol
+	for p in $(filter-out secpol,$(PROGS)); do \
+		ln -sf secpol $(DESTDIR)$(BASHCOMPDIR)/$$p || exit 1; \
+	done
+	install -m 0644 examples/policies/manpage.sp $(DESTDIR)$(DOCDIR)/examples/
+	$(SUBST_DIRS) dist/systemd/examples/secpol-type.conf >$(DESTDIR)$(DOCDIR)/examples/secpol-type.conf
+	chmod 0644 $(DESTDIR)$(DOCDIR)/examples/secpol-type.conf
+
+# The Debian package, built from the tracked files as from a clean
+# checkout, into $(BUILD)/deb (dist/build-deb.sh).
+.PHONY: deb
+deb: deps
+	@dist/build-deb.sh $(BUILD)/deb
 
 clean:
 	rm -rf $(BUILD)

@@ -20,6 +20,7 @@ llvm:llvm-strip
 libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
 pkg-config:pkg-config
 bats:bats
+bash-completion:/usr/share/bash-completion/bash_completion
 jq:jq
 make:make
 gcc:gcc
