@@ -88,8 +88,10 @@ ASAN_BINS := $(addprefix $(BUILD)/asan/bin/,$(PROGS))
 all: deps
 	@$(MAKE) --no-print-directory build-all
 
-.PHONY: build-all
+.PHONY: build-all programs
 build-all: $(BINS) $(EXAMPLES) $(HELPERS)
+# the programs alone (what a package installs)
+programs: $(BINS)
 
 deps:
 	@scripts/deps.sh
@@ -200,10 +202,11 @@ $(ASAN_LIB): $(ASAN_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+# LDFLAGS: a packager's (Debian's -z relro -z now) for the programs
 $(BUILD)/bin/secpold: $(BUILD)/obj/src/daemon/main.o $(OPT_LIB)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(OPT_CFLAGS) $^ -o $@ $(LIBS)
+	$(Q)$(CC) $(OPT_CFLAGS) $(LDFLAGS) $^ -o $@ $(LIBS)
 
 $(BUILD)/asan/bin/secpold: $(BUILD)/asan/obj/src/daemon/main.o $(ASAN_LIB)
 	$(call msg,LD,$@)
@@ -213,7 +216,7 @@ $(BUILD)/asan/bin/secpold: $(BUILD)/asan/obj/src/daemon/main.o $(ASAN_LIB)
 $(BUILD)/bin/%: $(BUILD)/obj/src/tools/%.o $(OPT_LIB)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(OPT_CFLAGS) $^ -o $@ $(LIBS)
+	$(Q)$(CC) $(OPT_CFLAGS) $(LDFLAGS) $^ -o $@ $(LIBS)
 
 $(BUILD)/asan/bin/%: $(BUILD)/asan/obj/src/tools/%.o $(ASAN_LIB)
 	$(call msg,LD,$@)

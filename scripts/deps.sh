@@ -24,6 +24,11 @@ bash-completion:/usr/share/bash-completion/bash_completion
 jq:jq
 make:make
 gcc:gcc
+debhelper:dh
+dpkg-dev:dpkg-buildpackage
+lintian:lintian
+systemd:systemd-analyze
+man-db:man
 "
 
 missing=""
