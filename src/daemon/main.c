@@ -34,7 +34,8 @@ static void usage(FILE *out)
 "      --version  show the version\n"
 "\n"
 "The instance lives in $SECPOL_RUNDIR (default %s).  Without -f,\n"
-"secpold returns once it is ready.  SIGTERM stops it; SIGHUP reloads the\n"
+"secpold returns once it is ready; with -f under systemd (Type=notify) it\n"
+"says so through $NOTIFY_SOCKET.  SIGTERM stops it; SIGHUP reloads the\n"
 "policy file if the running policy is mutable.  See secpold(8).\n",
 		CTL_DEFAULT_RUNDIR);
 	/* clang-format on */

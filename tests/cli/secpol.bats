@@ -441,24 +441,30 @@ literal_block() {
 	awk -v n="$2" '/^\.Bd -literal/{k++; on = (k == n); next} on && /^\.Ed/{on = 0} on' "$1"
 }
 
+# section_block FILE SECTION N: the Nth .Bd -literal block of a section.
+section_block() {
+	awk -v s="$2" -v n="$3" '/^\.Sh /{in_s = ($2 == s)} in_s && /^\.Bd -literal/{k++; on = (k == n); next}
+		on && /^\.Ed/{on = 0} on' "$1"
+}
+
 @test "secpol(1): the examples are true" {
 	local man=$REPO/docs/man/secpol.1
 	need_manpage
 	"$SECPOLCOMPILE" -p 1 -o secpol.bin "$REPO/examples/policies/manpage.sp" 2>/dev/null
 	"$SECPOLCOMPILE" -p 0x2a -o 2a.bin "$REPO/examples/policies/manpage.sp" 2>/dev/null
-	# the -d output shown under OUTPUT (block 2)
-	diff -u <(literal_block "$man" 2) <("$SECPOL" -d -i 2a.bin)
-	# the dump shown under EXAMPLES (block 3)
-	diff -u <(literal_block "$man" 3 | tail -n +3) <("$SECPOL" -i secpol.bin)
+	# the -d output shown under OUTPUT (its block 2)
+	diff -u <(section_block "$man" OUTPUT 2) <("$SECPOL" -d -i 2a.bin)
+	# the dump shown under EXAMPLES (its block 1)
+	diff -u <(section_block "$man" EXAMPLES 1 | tail -n +3) <("$SECPOL" -i secpol.bin)
 	# the -v line
-	literal_block "$man" 6 | grep -qxF "$("$SECPOL" -v -i secpol.bin)"
+	section_block "$man" EXAMPLES 4 | grep -qxF "$("$SECPOL" -v -i secpol.bin)"
 	# the checksum message under DIAGNOSTICS
 	mkdir c
 	cp 2a.bin c/secpol.bin
 	printf '\xff' | dd of=c/secpol.bin bs=1 seek=300 conv=notrunc status=none
 	run --separate-stderr sh -c 'cd c && exec "$0" -i secpol.bin' "$SECPOL"
 	expect_status 1
-	expect_text "$(literal_block "$man" 7 | head -n 2 | paste -sd ' ')" "$stderr"
+	expect_text "$(section_block "$man" DIAGNOSTICS 1 | head -n 2 | paste -sd ' ')" "$stderr"
 }
 
 # ---- names for shell completion, and finding secpold (issues 11 and 12) ----
