@@ -13,6 +13,12 @@
 .SUFFIXES:
 
 PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR ?= $(PREFIX)/share/doc/secpol
 BUILD ?= build
 CC ?= gcc
 CLANG ?= clang
@@ -41,7 +47,9 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 ASAN_CFLAGS := $(COMMON_CFLAGS) -O1 $(SAN_FLAGS)
 
-LIBS := -lbpf -lelf -lz -lseccomp -lcap
+# libsystemd: secpold's readiness notification (sd_notify); --as-needed
+# keeps it out of the tools that do not use it
+LIBS := -Wl,--as-needed -lbpf -lelf -lz -lseccomp -lcap -lsystemd
 TEST_LIBS := -lcmocka
 
 # --- sources ---------------------------------------------------------------
@@ -80,8 +88,10 @@ ASAN_BINS := $(addprefix $(BUILD)/asan/bin/,$(PROGS))
 all: deps
 	@$(MAKE) --no-print-directory build-all
 
-.PHONY: build-all
+.PHONY: build-all programs
 build-all: $(BINS) $(EXAMPLES) $(HELPERS)
+# the programs alone (what a package installs)
+programs: $(BINS)
 
 deps:
 	@scripts/deps.sh
@@ -111,19 +121,51 @@ bench: deps
 fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZERS)
 
+# Installs what `make` built under DESTDIR/PREFIX, as packagers expect:
+# programs, man pages, the systemd unit, bash completion (one file, a link
+# per program) and the examples.  `install-files` is the same without
+# building first (debian/rules builds with build-all, then installs).
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
-		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
-	install -m 0755 $(addprefix $(BUILD)/bin/,$(TOOLS)) $(DESTDIR)$(PREFIX)/bin/
-	install -m 0755 $(BUILD)/bin/secpold $(DESTDIR)$(PREFIX)/sbin/
-	install -m 0644 $(wildcard docs/man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 0644 $(wildcard docs/man/*.8) $(DESTDIR)$(PREFIX)/share/man/man8/
+	@$(MAKE) --no-print-directory install-files
+
+# the unit and the drop-in example name the installed programs
+SUBST_DIRS = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SBINDIR@|$(SBINDIR)|g'
+
+.PHONY: install-files
+install-files:
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(DOCDIR)/examples
+	install -m 0755 $(addprefix $(BUILD)/bin/,$(TOOLS)) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(BUILD)/bin/secpold $(DESTDIR)$(SBINDIR)/
+	install -m 0644 $(wildcard docs/man/*.1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(wildcard docs/man/*.8) $(DESTDIR)$(MANDIR)/man8/
+	$(SUBST_DIRS) dist/systemd/secpold.service.in >$(DESTDIR)$(SYSTEMDUNITDIR)/secpold.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/secpold.service
+	install -m 0644 dist/completion/secpol.bash $(DESTDIR)$(BASHCOMPDIR)/secpol
+	for p in $(filter-out secpol,$(PROGS)); do \
+		ln -sf secpol $(DESTDIR)$(BASHCOMPDIR)/$$p || exit 1; \
+	done
+	install -m 0644 examples/policies/manpage.sp $(DESTDIR)$(DOCDIR)/examples/
+	$(SUBST_DIRS) dist/systemd/examples/secpol-type.conf >$(DESTDIR)$(DOCDIR)/examples/secpol-type.conf
+	chmod 0644 $(DESTDIR)$(DOCDIR)/examples/secpol-type.conf
+
+# The Debian package, built from the tracked files as from a clean
+# checkout, into $(BUILD)/deb (dist/build-deb.sh).
+.PHONY: deb
+deb: deps
+	@dist/build-deb.sh $(BUILD)/deb
 
 clean:
 	rm -rf $(BUILD)
 
 format:
 	clang-format -i $(shell git ls-files '*.c' '*.h')
+
+# `secpol -p` looks for secpold in the prefix it was built for, too
+$(BUILD)/obj/src/tools/secpol.o: OPT_CFLAGS += -DSECPOL_SBINDIR='"$(SBINDIR)"'
+$(BUILD)/asan/obj/src/tools/secpol.o: ASAN_CFLAGS += -DSECPOL_SBINDIR='"$(SBINDIR)"'
 
 # --- BPF ---------------------------------------------------------------------
 $(BUILD)/bpf/vmlinux.h:
@@ -160,10 +202,11 @@ $(ASAN_LIB): $(ASAN_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+# LDFLAGS: a packager's (Debian's -z relro -z now) for the programs
 $(BUILD)/bin/secpold: $(BUILD)/obj/src/daemon/main.o $(OPT_LIB)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(OPT_CFLAGS) $^ -o $@ $(LIBS)
+	$(Q)$(CC) $(OPT_CFLAGS) $(LDFLAGS) $^ -o $@ $(LIBS)
 
 $(BUILD)/asan/bin/secpold: $(BUILD)/asan/obj/src/daemon/main.o $(ASAN_LIB)
 	$(call msg,LD,$@)
@@ -173,7 +216,7 @@ $(BUILD)/asan/bin/secpold: $(BUILD)/asan/obj/src/daemon/main.o $(ASAN_LIB)
 $(BUILD)/bin/%: $(BUILD)/obj/src/tools/%.o $(OPT_LIB)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(OPT_CFLAGS) $^ -o $@ $(LIBS)
+	$(Q)$(CC) $(OPT_CFLAGS) $(LDFLAGS) $^ -o $@ $(LIBS)
 
 $(BUILD)/asan/bin/%: $(BUILD)/asan/obj/src/tools/%.o $(ASAN_LIB)
 	$(call msg,LD,$@)

@@ -12,6 +12,7 @@ libbpf-dev:/usr/include/bpf/libbpf.h
 bpftool:bpftool
 libseccomp-dev:/usr/include/seccomp.h
 libcap-dev:/usr/include/sys/capability.h
+libsystemd-dev:/usr/include/systemd/sd-daemon.h
 libcmocka-dev:/usr/include/cmocka.h
 zlib1g-dev:/usr/include/zlib.h
 clang:clang
@@ -19,8 +20,15 @@ llvm:llvm-strip
 libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
 pkg-config:pkg-config
 bats:bats
+bash-completion:/usr/share/bash-completion/bash_completion
+jq:jq
 make:make
 gcc:gcc
+debhelper:dh
+dpkg-dev:dpkg-buildpackage
+lintian:lintian
+systemd:systemd-analyze
+man-db:man
 "
 
 missing=""

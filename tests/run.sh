@@ -17,7 +17,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(unit lang cli integration adversarial monitor fuzz)
+[ ${#suites[@]} -eq 0 ] && suites=(unit lang cli integration adversarial monitor pkg fuzz)
 
 passed=0 failed=0 skipped=0
 failures=()
@@ -87,7 +87,7 @@ run_fuzz() {
 for s in "${suites[@]}"; do
 	case "$s" in
 	unit) run_unit ;;
-	lang | cli | integration | adversarial | monitor) run_bats "$s" ;;
+	lang | cli | integration | adversarial | monitor | pkg) run_bats "$s" ;;
 	fuzz) run_fuzz ;;
 	*) echo "run.sh: unknown suite $s" >&2; exit 2 ;;
 	esac

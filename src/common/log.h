@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* One logger for every tool: "prog: message" on stderr (or a file). */
+/*
+ * One logger for every tool: "prog: message" on stderr (or a file).  When
+ * systemd connects stderr to the journal (JOURNAL_STREAM names its device
+ * and inode), each line starts with its syslog priority, "<3>" for an
+ * error ... "<7>" for debug, as sd-daemon(3) describes; nothing changes
+ * otherwise.
+ */
 #ifndef SECPOL_LOG_H
 #define SECPOL_LOG_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "util.h"
@@ -17,6 +24,8 @@ enum log_level log_get_level(void);
 void log_set_stream(FILE *f);
 /* Prefix each message with a timestamp (for the daemon's log file). */
 void log_set_timestamps(int on);
+/* Is fd the stream $JOURNAL_STREAM names? */
+bool log_fd_is_journal(int fd);
 void log_msg(enum log_level level, const char *fmt, ...) ATTR_PRINTF(2, 3);
 
 #define log_err(...) log_msg(LOGL_ERR, __VA_ARGS__)

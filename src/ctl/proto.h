@@ -180,6 +180,42 @@ struct ctl_subscribe {
 	uint32_t reserved;
 };
 
+/*
+ * CTL_LIST (secpol -l): the typed processes.  The request is empty (every
+ * typed process) or a type name (not NUL-terminated): only that type's.
+ * Who may list: as for CTL_SUBSCRIBE.  The reply is struct
+ * ctl_list_reply with a memfd, sealed against every change, holding
+ * `count` records in `size` bytes: each a struct ctl_list_rec, then its
+ * type name and process name (type_len and name_len bytes, not
+ * NUL-terminated), then zero bytes up to a multiple of 8.  Records are
+ * sorted by pid.  src/ctl/list.h writes and reads them.
+ */
+struct ctl_list_reply {
+	uint32_t policy_id; /* the running policy's, 0 without one */
+	uint32_t flags;     /* CTL_ST_POLICY, CTL_ST_IMMUTABLE */
+	uint32_t count;     /* records */
+	uint32_t reserved;
+	uint64_t size; /* bytes of records in the memfd */
+};
+
+/* ctl_list_rec.flags */
+enum {
+	CTL_LR_NAMED = 1 << 0, /* it has exec'd since it was typed */
+};
+
+#define CTL_LIST_MAX_SIZE (64u << 20) /* a reply's records, at most */
+
+struct ctl_list_rec {
+	uint32_t pid;
+	uint32_t type;     /* type ID (one beyond the policy has no name) */
+	uint32_t euid;     /* effective uid, or UINT32_MAX if unknown */
+	uint32_t nthreads; /* threads, or 0 if unknown */
+	uint64_t start_ns; /* its start, CLOCK_BOOTTIME */
+	uint32_t flags;    /* CTL_LR_* */
+	uint16_t type_len; /* 0: a type the policy does not name */
+	uint16_t name_len; /* 0: unnamed */
+};
+
 struct ctl_msg {
 	struct ctl_hdr hdr;
 	char payload[CTL_MAX_PAYLOAD];

@@ -480,11 +480,11 @@ uint32_t collector_type_tasks(const struct collector *c, uint32_t type)
 	return n < 0 ? 0 : (uint32_t)n;
 }
 
-static bool count_one(void *ctx, uint32_t tid, struct spb_task *t)
+static int count_one(void *ctx, pid_t tid, struct spb_task *t)
 {
 	(void)tid;
 	count_task(ctx, t->type, 1);
-	return false;
+	return 0;
 }
 
 void collector_recount(struct collector *c)
@@ -549,28 +549,65 @@ int collector_count_typed(struct collector *c, uint32_t *n)
 	return 0;
 }
 
-size_t collector_for_each_typed(struct collector *c,
-				bool (*fn)(void *ctx, uint32_t tid,
-					   struct spb_task *t),
-				void *ctx)
+/* Only an entry still there is written: a task that exited meanwhile
+ * must not come back. */
+static void write_back(int fd, __u32 key, const struct spb_task *t)
 {
-	int fd = bpf_map__fd(c->skel->maps.types);
-	__u32 key, next, *prev = NULL;
-	struct spb_task t;
-	size_t n = 0;
+	bpf_map_update_elem(fd, &key, t, BPF_EXIST);
+}
 
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
+int collector_for_each_typed(struct collector *c, collector_typed_fn fn,
+			     void *ctx)
+{
+	enum { BATCH = 256 };
+	int fd = bpf_map__fd(c->skel->maps.types);
+	__u32 keys[BATCH], batch, key, *in = NULL;
+	struct spb_task vals[BATCH];
+	/* a map that changes while we walk it can make get_next_key start
+	 * over: never more steps than it can hold */
+	uint64_t steps = 0, max_steps = bpf_map__max_entries(c->skel->maps.types);
+	__u32 *prev = NULL;
+	int r, total = 0;
+
+	/* batches first: one system call per BATCH tasks, not two per task */
+	for (;;) {
+		__u32 i, n = BATCH;
+
+		r = bpf_map_lookup_batch(fd, in, &batch, keys, vals, &n, NULL);
+		if (r < 0 && errno != ENOENT) {
+			if (!in && (errno == EINVAL || errno == ENOTSUP ||
+				    errno == EOPNOTSUPP))
+				goto one_by_one;
+			return -errno;
+		}
+		for (i = 0; i < n; i++) {
+			int fr = fn(ctx, (pid_t)keys[i], &vals[i]);
+
+			if (fr < 0)
+				return fr;
+			if (fr > 0)
+				write_back(fd, keys[i], &vals[i]);
+			total++;
+		}
+		if (r < 0) /* ENOENT: that was the last batch */
+			return total;
+		in = &batch;
+	}
+one_by_one:
+	while (steps++ < max_steps && bpf_map_get_next_key(fd, prev, &key) == 0) {
+		struct spb_task t;
+
 		prev = &key;
 		if (bpf_map_lookup_elem(fd, &key, &t) < 0)
-			continue; /* gone meanwhile */
-		n++;
-		/* only an entry still there is written (a task that exited
-		 * meanwhile must not come back) */
-		if (fn(ctx, key, &t))
-			bpf_map_update_elem(fd, &key, &t, BPF_EXIST);
+			continue; /* it exited meanwhile */
+		r = fn(ctx, (pid_t)key, &t);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			write_back(fd, key, &t);
+		total++;
 	}
-	return n;
+	return total;
 }
 
 int collector_channels_fd(const struct collector *c)

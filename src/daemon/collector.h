@@ -60,12 +60,17 @@ int collector_set_type(struct collector *c, pid_t tid, uint32_t type,
 /* 0 and *t, or -ENOENT for an untyped task. */
 int collector_get_type(struct collector *c, pid_t tid, struct spb_task *t);
 int collector_count_typed(struct collector *c, uint32_t *n);
-/* Calls fn for every typed task (tid and its entry); fn returns true to
- * write the (changed) entry back.  Returns how many tasks it saw. */
-size_t collector_for_each_typed(struct collector *c,
-				bool (*fn)(void *ctx, uint32_t tid,
-					   struct spb_task *t),
-				void *ctx);
+/*
+ * Calls fn for every typed task (tid and its entry), in no order; fn
+ * returns 0, 1 to write its (changed) entry back, or -errno to stop the
+ * walk with that error.  A task that
+ * comes or goes meanwhile may be seen or not.  Returns how many were
+ * seen, or -errno.
+ */
+typedef int (*collector_typed_fn)(void *ctx, pid_t tid,
+				  struct spb_task *t);
+int collector_for_each_typed(struct collector *c, collector_typed_fn fn,
+			     void *ctx);
 /* Tasks running under type now (the BPF programs count forks and exits;
  * a type's process limit).  No system call. */
 uint32_t collector_type_tasks(const struct collector *c, uint32_t type);

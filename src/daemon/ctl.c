@@ -616,6 +616,9 @@ static void handle(struct daemon *d, struct client *cl, struct ctl_msg *m)
 	case CTL_SUBSCRIBE:
 		do_subscribe(d, cl, m);
 		break;
+	case CTL_LIST:
+		ctl_list(d, cl, m, caller_admin(d, cl));
+		break;
 	default:
 		fail(cl, m, -EINVAL, "unknown request %u", m->hdr.type);
 		break;

@@ -26,6 +26,7 @@
 #include "policy/ability.h"
 #include "ctl/proto.h"
 #include "daemon_main.h"
+#include "notify.h"
 #include "proxy.h"
 #include "refusals.h"
 
@@ -313,7 +314,7 @@ static void note_caps(struct carry *k, uint32_t pid, const struct spb_task *t,
 	}
 }
 
-static bool carry_one(void *ctx, uint32_t tid, struct spb_task *t)
+static int carry_one(void *ctx, pid_t tid, struct spb_task *t)
 {
 	struct carry *k = ctx;
 	uint8_t gen = (uint8_t)((t->flags & SPB_TASK_GEN_MASK) >>
@@ -321,7 +322,7 @@ static bool carry_one(void *ctx, uint32_t tid, struct spb_task *t)
 	uint32_t to;
 
 	if (gen == k->new_gen)
-		return false;
+		return 0;
 	/* a generation before the last (a secpold restarted over an older
 	 * policy copy) is read as the last: its IDs are the copy's */
 	to = !k->remap ? t->type :
@@ -330,7 +331,7 @@ static bool carry_one(void *ctx, uint32_t tid, struct spb_task *t)
 		k->renumbered++;
 	if (to == SPB_TYPE_GONE && t->type != SPB_TYPE_GONE)
 		k->gone++;
-	if (k->remap && tid == t->tgid && to != SPB_TYPE_GONE &&
+	if (k->remap && (uint32_t)tid == t->tgid && to != SPB_TYPE_GONE &&
 	    t->type < k->remap_n)
 		note_caps(k, tid, t, t->type, to);
 	if (to != t->type)
@@ -339,7 +340,7 @@ static bool carry_one(void *ctx, uint32_t tid, struct spb_task *t)
 	t->flags = (t->flags & ~SPB_TASK_GEN_MASK) |
 		   ((uint32_t)k->new_gen << SPB_TASK_GEN_SHIFT);
 	k->changed = true;
-	return true;
+	return 1;
 }
 
 /*
@@ -358,7 +359,7 @@ static void carry_over(struct daemon *d, const struct sp_policy *from,
 		.old_gen = (uint8_t)(d->policy_gen - 1), .caps = STRBUF_INIT,
 	};
 	struct strbuf sum = STRBUF_INIT;
-	size_t seen = 0;
+	int seen = 0;
 
 	for (int pass = 0; pass < 16; pass++) {
 		k.changed = false;
@@ -366,7 +367,8 @@ static void carry_over(struct daemon *d, const struct sp_policy *from,
 		if (!k.changed)
 			break;
 	}
-	sb_printf(&sum, "%zu running tasks keep their types by name", seen);
+	sb_printf(&sum, "%d running tasks keep their types by name",
+		  seen < 0 ? 0 : seen);
 	if (k.renumbered)
 		sb_printf(&sum, " (%zu with a new type ID)", k.renumbered);
 	if (k.gone)
@@ -386,7 +388,7 @@ static void carry_over(struct daemon *d, const struct sp_policy *from,
 	sb_free(&k.caps);
 }
 
-int daemon_set_policy(struct daemon *d, struct sp_policy *p)
+static int replace_policy(struct daemon *d, struct sp_policy *p)
 {
 	char path[PATH_MAX];
 	const void *data;
@@ -438,6 +440,17 @@ int daemon_set_policy(struct daemon *d, struct sp_policy *p)
 	bus_broadcast(d->bus, CTL_POLICY, fd);
 	daemon_unlock(d);
 	return 0;
+}
+
+int daemon_set_policy(struct daemon *d, struct sp_policy *p)
+{
+	int r;
+
+	/* a service manager sees the change (nothing before READY=1) */
+	notify_reloading();
+	r = replace_policy(d, p);
+	notify_reloaded(d);
+	return r;
 }
 
 void daemon_kernel_settings(struct daemon *d, bool new_generation)
@@ -524,6 +537,9 @@ static void on_timer(struct daemon *d, struct watch *w, uint32_t events)
 	daemon_unlock(d);
 	supervise_tick(d);
 	refusals_tick(d->refusals);
+	/* the manager's STATUS= line, every 10 s (a walk of the types map) */
+	if (d->ticks % (10000 / TICK_MS) == 0)
+		notify_status(d);
 }
 
 /* Workers published events: the monitors' sockets are the main

@@ -168,6 +168,11 @@ void ctl_accept(struct daemon *d, struct watch *w, uint32_t events);
 void ctl_close_all(struct daemon *d);
 void ctl_flush_monitors(struct daemon *d);
 
+/* ctl_list.c: the typed processes (secpol -l); admin: the caller may
+ * (as for subscribe) */
+void ctl_list(struct daemon *d, struct client *cl, const struct ctl_msg *m,
+	      bool admin);
+
 /* supervise.c: the listeners and the worker threads */
 /* Takes fd; state_fd (or -1) is mapped, not taken. */
 int supervise_add(struct daemon *d, int fd, pid_t root_pid, uint32_t type,

@@ -13,9 +13,11 @@
 
 #include "common/log.h"
 #include "common/strnum.h"
+#include "common/version.h"
 #include "ctl/client.h"
 #include "daemon.h"
 #include "daemon_main.h"
+#include "notify.h"
 
 static void usage(FILE *out)
 {
@@ -34,12 +36,21 @@ static void usage(FILE *out)
 "  -i policy      the binary policy to start with\n"
 "  -v             log more (debug)\n"
 "  -h, --help     show this help\n"
+"      --version  show the version\n"
 "\n"
 "The instance lives in $SECPOL_RUNDIR (default %s).  Without -f,\n"
-"secpold returns once it is ready.  SIGTERM stops it; SIGHUP reloads the\n"
+"secpold returns once it is ready; with -f under systemd (Type=notify) it\n"
+"says so through $NOTIFY_SOCKET.  SIGTERM stops it; SIGHUP reloads the\n"
 "policy file if the running policy is mutable.  See secpold(8).\n",
 		CTL_DEFAULT_RUNDIR);
 	/* clang-format on */
+}
+
+/* After getopt's or our own one-line complaint. */
+static int usage_error(void)
+{
+	fprintf(stderr, "Try 'secpold --help' for more information.\n");
+	return 2;
 }
 
 /*
@@ -84,6 +95,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	struct daemon_opts o = {0};
@@ -123,14 +135,16 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
+		case 'V':
+			version_print(stdout, "secpold");
+			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return usage_error();
 		}
 	}
 	if (optind < argc) {
 		log_err("unexpected argument '%s'", argv[optind]);
-		return 2;
+		return usage_error();
 	}
 	if (geteuid() != 0) {
 		log_err("secpold must run as root (it loads BPF programs and supervises processes)");
@@ -168,6 +182,7 @@ int main(int argc, char **argv)
 	if (r < 0) {
 		if (foreground) {
 			log_err("%s", err);
+			notify_failed(err, r);
 		} else {
 			char msg[sizeof(err) + 1];
 			size_t n = strlen(err);
@@ -183,7 +198,11 @@ int main(int argc, char **argv)
 		free(d);
 		return 1;
 	}
-	if (!foreground) {
+	if (foreground) {
+		/* ready: the socket listens, the policy is loaded, the BPF
+		 * programs are attached (what detaching waits for below) */
+		notify_ready(d);
+	} else {
 		char path[4200];
 		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 
@@ -204,6 +223,7 @@ int main(int argc, char **argv)
 		close(pipefd[1]);
 	}
 	r = daemon_run(d);
+	notify_stopping();
 	log_info("stopping");
 	daemon_fini(d);
 	free(d);

@@ -96,23 +96,47 @@ type ln_t (3), attributes net
 	done
 }
 
-@test "secpol: bad usage exits 2 with a message" {
+HINT="Try 'secpol --help' for more information."
+
+@test "secpol: bad usage exits 2 with one line and a hint, not the whole help" {
 	run --separate-stderr "$SECPOL" -x -i fx.bin
 	expect_status 2
 	expect_text "$output" ""
-	grep -qF "invalid option -- 'x'" <<<"$stderr"
-	grep -qxF "$USAGE_LINE" <<<"$stderr"
+	expect_text "$stderr" "secpol: invalid option -- 'x'
+$HINT"
 	run --separate-stderr "$SECPOL" --bogus
 	expect_status 2
-	grep -qxF "$USAGE_LINE" <<<"$stderr"
+	expect_text "$stderr" "secpol: unrecognized option '--bogus'
+$HINT"
 	for opt in -i -f -t -a; do
 		run --separate-stderr "$SECPOL" "$opt"
 		expect_status 2
-		grep -qF "option requires an argument -- '${opt#-}'" <<<"$stderr"
+		expect_text "$stderr" "secpol: option requires an argument -- '${opt#-}'
+$HINT"
 	done
-	secpol_err 2 "secpol: error: unexpected argument 'fx.bin' (the policy is given with -i)" fx.bin
-	secpol_err 2 "secpol: error: unknown filter 'bogus' (use abilities, attach, link, derive, attributes or all)" -i fx.bin -f bogus
-	secpol_err 2 "secpol: error: unknown filter 'Attach' (use abilities, attach, link, derive, attributes or all)" -i fx.bin -f link,Attach
+	secpol_err 2 "secpol: error: unexpected argument 'fx.bin' (the policy is given with -i)
+$HINT" fx.bin
+	secpol_err 2 "secpol: error: unknown filter 'bogus' (use abilities, attach, link, derive, attributes or all)
+$HINT" -i fx.bin -f bogus
+	secpol_err 2 "secpol: error: unknown filter 'Attach' (use abilities, attach, link, derive, attributes or all)
+$HINT" -i fx.bin -f link,Attach
+	# options that do not go together
+	secpol_err 2 "secpol: error: -p takes only -i
+$HINT" -p -c -i fx.bin
+	secpol_err 2 "secpol: error: -l takes only -t and --json
+$HINT" -l -i fx.bin
+	secpol_err 2 "secpol: error: --json goes with -l
+$HINT" --json -i fx.bin
+	secpol_err 2 "secpol: error: --list-types takes only -i
+$HINT" --list-types -t fs_t
+	secpol_err 2 "secpol: error: --list-abilities takes only -i
+$HINT" --list-abilities -l
+}
+
+@test "secpol --version: the release, exit 0" {
+	secpol_ok --version
+	expect_text "${lines[0]}" "secpol (secpol) $(sed -n 's/^#define SECPOL_VERSION "\(.*\)"$/\1/p' "$REPO/src/common/version.h")"
+	[ "${#lines[@]}" -eq 2 ] || die "expected two lines: $output"
 }
 
 @test "secpol -c: the whole policy; it is also the default" {
@@ -440,22 +464,150 @@ literal_block() {
 	awk -v n="$2" '/^\.Bd -literal/{k++; on = (k == n); next} on && /^\.Ed/{on = 0} on' "$1"
 }
 
+# section_block FILE SECTION N: the Nth .Bd -literal block of a section.
+section_block() {
+	awk -v s="$2" -v n="$3" '/^\.Sh /{in_s = ($2 == s)} in_s && /^\.Bd -literal/{k++; on = (k == n); next}
+		on && /^\.Ed/{on = 0} on' "$1"
+}
+
 @test "secpol(1): the examples are true" {
 	local man=$REPO/docs/man/secpol.1
 	need_manpage
 	"$SECPOLCOMPILE" -p 1 -o secpol.bin "$REPO/examples/policies/manpage.sp" 2>/dev/null
 	"$SECPOLCOMPILE" -p 0x2a -o 2a.bin "$REPO/examples/policies/manpage.sp" 2>/dev/null
-	# the -d output shown under OUTPUT (block 2)
-	diff -u <(literal_block "$man" 2) <("$SECPOL" -d -i 2a.bin)
-	# the dump shown under EXAMPLES (block 3)
-	diff -u <(literal_block "$man" 3 | tail -n +3) <("$SECPOL" -i secpol.bin)
+	# the -d output shown under OUTPUT (its block 2)
+	diff -u <(section_block "$man" OUTPUT 2) <("$SECPOL" -d -i 2a.bin)
+	# the dump shown under EXAMPLES (its block 1)
+	diff -u <(section_block "$man" EXAMPLES 1 | tail -n +3) <("$SECPOL" -i secpol.bin)
 	# the -v line
-	literal_block "$man" 6 | grep -qxF "$("$SECPOL" -v -i secpol.bin)"
+	section_block "$man" EXAMPLES 4 | grep -qxF "$("$SECPOL" -v -i secpol.bin)"
 	# the checksum message under DIAGNOSTICS
 	mkdir c
 	cp 2a.bin c/secpol.bin
 	printf '\xff' | dd of=c/secpol.bin bs=1 seek=300 conv=notrunc status=none
 	run --separate-stderr sh -c 'cd c && exec "$0" -i secpol.bin' "$SECPOL"
 	expect_status 1
-	expect_text "$(literal_block "$man" 7 | head -n 2 | paste -sd ' ')" "$stderr"
+	expect_text "$(section_block "$man" DIAGNOSTICS 1 | head -n 2 | paste -sd ' ')" "$stderr"
+}
+
+# ---- names for shell completion, and finding secpold (issues 11 and 12) ----
+
+@test "secpol --list-types: the policy's type names, one per line" {
+	secpol_ok --list-types -i fx.bin
+	expect_text "$output" "default
+fs_t
+fs_user_t
+ln_t"
+	# without -i: the running secpold's copy in the run directory first ...
+	need_manpage
+	mkdir run
+	cp manpage.bin run/policy.bin
+	SECPOL_RUNDIR=$PWD/run SECPOL_POLICY=$PWD/fx.bin run --separate-stderr "$SECPOL" --list-types
+	expect_status 0
+	expect_text "$output" "default
+fs_t
+fs_user_t
+fs_nonuser_t"
+	# ... else $SECPOL_POLICY
+	SECPOL_RUNDIR=$PWD/none SECPOL_POLICY=$PWD/fx.bin run --separate-stderr "$SECPOL" --list-types
+	expect_status 0
+	expect_text "${lines[1]}" "fs_t"
+	SECPOL_RUNDIR=$PWD/none SECPOL_POLICY=$PWD/none.bin run --separate-stderr "$SECPOL" --list-types
+	expect_status 1
+	expect_text "$stderr" "secpol: error: $PWD/none.bin: no such file"
+	cp "$BATS_FILE_TMPDIR/fx.sp" .
+	secpol_err 1 "secpol: error: fx.sp: invalid policy: not a secpol binary policy (bad magic)" --list-types -i fx.sp
+}
+
+@test "secpol --list-abilities: every name -a takes, and the policy's custom abilities" {
+	secpol_ok --list-abilities -i fx.bin
+	local names=$output n
+	# capabilities, secpol abilities, QNX aliases, the custom one
+	for n in chown net_bind_service sys_admin pathspace public_channel \
+		channel_connect settypeid io mac_policy vendor/reset; do
+		grep -qxF "$n" <<<"$names" || die "'$n' is missing" "$names"
+	done
+	# each name is one -a takes
+	while IFS= read -r n; do
+		run --separate-stderr "$SECPOL" -a "$n" -i fx.bin
+		[ "$status" -eq 0 ] || die "secpol -a $n: status $status: $stderr"
+	done <<<"$names"
+	# no policy to read: the built-in names, still status 0
+	SECPOL_RUNDIR=$PWD/none SECPOL_POLICY=$PWD/none.bin run --separate-stderr "$SECPOL" --list-abilities
+	expect_status 0
+	grep -qxF chown <<<"$output"
+	! grep -q / <<<"$output" || die "custom abilities without a policy: $output"
+	# a named policy must be there
+	secpol_err 1 "secpol: error: none.bin: no such file" --list-abilities -i none.bin
+}
+
+# fake_secpold DIR SCRIPT: an executable DIR/secpold running SCRIPT (sh)
+fake_secpold() {
+	mkdir -p "$1"
+	printf '#!/bin/sh\n%s\n' "$2" >"$1/secpold"
+	chmod +x "$1/secpold"
+}
+
+# An installed layout: PREFIX/bin/secpol (a copy: secpol finds itself
+# through /proc/self/exe, which a symbolic link would resolve), and a
+# PATH without any secpold.
+install_layout() {
+	mkdir -p inst/bin
+	cp "$SECPOL" inst/bin/secpol
+}
+
+# push_alone: secpol -p as a user whose PATH has no sbin, with a run
+# directory where nothing runs.
+push_alone() {
+	SECPOL_RUNDIR=$PWD/run PATH=/usr/bin:/bin run --separate-stderr inst/bin/secpol -p -i fx.bin
+	no_crash
+}
+
+@test "secpol -p finds secpold in ../sbin when sbin is not on PATH, and passes its messages on" {
+	install_layout
+	fake_secpold inst/sbin 'echo "$0 $*" >"${0%/*}/ran"; echo "secpold: ready: fake" >&2'
+	push_alone
+	expect_status 0
+	expect_text "$output" "secpol: started secpold for $PWD/run with fx.bin"
+	expect_text "$stderr" "secpold: ready: fake"
+	expect_text "$(cat inst/sbin/ran)" "$PWD/inst/bin/../sbin/secpold -i fx.bin"
+	# one beside secpol (a build tree) comes first
+	fake_secpold inst/bin 'echo beside >"${0%/*}/ran"'
+	push_alone
+	expect_status 0
+	expect_text "$(cat inst/bin/ran)" "beside"
+}
+
+@test "secpol -p: a secpold that fails to start is reported with its own message" {
+	install_layout
+	fake_secpold inst/sbin 'echo "secpold: warning: something odd" >&2
+echo "secpold: error: secpold is already running for /x (pid 7)" >&2; exit 1'
+	push_alone
+	expect_status 1
+	expect_text "$output" ""
+	expect_text "$stderr" "secpold: warning: something odd
+secpol: error: cannot start secpold: secpold is already running for /x (pid 7)"
+	# silent failures say how it ended, not "see its messages above"
+	fake_secpold inst/sbin 'exit 3'
+	push_alone
+	expect_status 1
+	expect_text "$stderr" "secpol: error: cannot start secpold ($PWD/inst/bin/../sbin/secpold): it exited with status 3 without saying why"
+	fake_secpold inst/sbin 'kill -KILL $$'
+	push_alone
+	expect_status 1
+	expect_text "$stderr" "secpol: error: cannot start secpold ($PWD/inst/bin/../sbin/secpold): it was killed by signal 9 (Killed)"
+	# its message is escaped like every message from elsewhere
+	fake_secpold inst/sbin 'printf "secpold: error: bad\033[31m\n" >&2; exit 1'
+	push_alone
+	expect_status 1
+	expect_text "$stderr" 'secpol: error: cannot start secpold: bad\033[31m'
+}
+
+@test "secpol -p: no secpold anywhere is a clear error" {
+	install_layout
+	# (the prefix this secpol was built for must not have one either)
+	[ ! -e /usr/local/sbin/secpold ] || skip "/usr/local/sbin/secpold exists on this machine"
+	push_alone
+	expect_status 1
+	expect_text "$stderr" "secpol: error: cannot start secpold: not found beside secpol, in its ../sbin, in /usr/local/sbin or on \$PATH"
 }
