@@ -83,7 +83,7 @@ BINS := $(addprefix $(BUILD)/bin/,$(PROGS))
 ASAN_BINS := $(addprefix $(BUILD)/asan/bin/,$(PROGS))
 
 # --- top-level targets -----------------------------------------------------
-.PHONY: all deps check check-unit check-fast demo bench fuzz install clean format tidy
+.PHONY: all deps check check-unit check-fast demo demo-generate bench fuzz install clean format tidy
 
 all: deps
 	@$(MAKE) --no-print-directory build-all
@@ -113,6 +113,11 @@ check-unit: deps
 demo: deps
 	@$(MAKE) --no-print-directory build-all
 	@BUILD=$(BUILD) examples/demo.sh
+
+# Learn, then enforce: secpolgenerate writes the policy of a workload.
+demo-generate: deps
+	@$(MAKE) --no-print-directory build-all
+	@BUILD=$(BUILD) examples/demo-generate.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory build-all $(BENCHES)

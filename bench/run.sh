@@ -14,6 +14,9 @@
 #      and a perf profile of secpold
 #   4. another type's binds while 10,000 processes of one type storm
 #      (bench/storm.sh)
+#   5. learning: a learning type's calls against an enforcing one's
+#      (bench/learn.sh)
+#   6. throughput with 1, 2 and 20 callers at once (bench/throughput.sh)
 #
 # Everything runs in a private instance (SECPOL_RUNDIR in a scratch
 # directory on tmpfs, /dev/shm) that is removed at the end, with every
@@ -380,7 +383,9 @@ if [ -s "$S/errors.log" ] || [ "$FAILED" = 1 ]; then
 	echo "errors during the run:"
 	sed 's/^/  /' "$S/errors.log" | head -40
 fi
-# part 4 runs its own instance
+# parts 4 and 5 run their own instances
 BUILD=$BUILD bench/storm.sh
+BUILD=$BUILD BENCH_ROUNDS=$ROUNDS BENCH_N=$N BENCH_WARMUP=$W bench/learn.sh
+BUILD=$BUILD bench/throughput.sh
 echo
 echo "bench: done in $(($(date +%s) - T0)) s"

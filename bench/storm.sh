@@ -14,49 +14,27 @@
 # Knobs: BENCH_STORM (10000 processes; 0 skips), BENCH_STORM_CALLS (2000).
 set -u
 cd "$(dirname "$0")/.."
-BUILD=${BUILD:-build}
-BIN=$PWD/$BUILD/bin
-SPB=$PWD/$BUILD/bench/spbench
+. bench/lib.sh
 N=${BENCH_STORM:-10000}
 CALLS=${BENCH_STORM_CALLS:-2000}
 
 [ "$N" -gt 0 ] 2>/dev/null || exit 0
-if [ "$(id -u)" != 0 ]; then
-	echo "storm: needs root" >&2
-	exit 1
-fi
-
-S=$(mktemp -d /dev/shm/secpol-storm.XXXXXX) || exit 1
+inst_setup
 CG=""
 SPID=""
-export SECPOL_RUNDIR=$S/run
 
-log() { printf '%s\n' "$*" >&2; }
-
-cleanup() {
+storm_cleanup() {
 	[ -n "$SPID" ] && kill -TERM -- "-$SPID" 2>/dev/null
-	if [ -n "$CG" ]; then
-		# whatever is left in the cgroup goes too
-		for _ in $(seq 50); do
-			[ -s "$CG/cgroup.procs" ] || break
-			xargs -r kill -KILL <"$CG/cgroup.procs" 2>/dev/null
-			sleep 0.1
-		done
-		rmdir "$CG" 2>/dev/null
-	fi
-	if [ -s "$SECPOL_RUNDIR/secpold.pid" ]; then
-		local d
-		d=$(cat "$SECPOL_RUNDIR/secpold.pid")
-		kill -TERM "$d" 2>/dev/null
-		for _ in $(seq 100); do
-			kill -0 "$d" 2>/dev/null || break
-			sleep 0.1
-		done
-	fi
-	umount "$SECPOL_RUNDIR/bpf" 2>/dev/null
-	rm -rf "$S"
+	[ -n "$CG" ] || return 0
+	# whatever is left in the cgroup goes too
+	for _ in $(seq 50); do
+		[ -s "$CG/cgroup.procs" ] || break
+		xargs -r kill -KILL <"$CG/cgroup.procs" 2>/dev/null
+		sleep 0.1
+	done
+	rmdir "$CG" 2>/dev/null
 }
-trap cleanup EXIT
+inst_on_exit storm_cleanup
 
 # a pids cgroup: v1's controller where it is mounted, else v2's
 make_cgroup() {
@@ -83,12 +61,7 @@ limit storm_t processes $((N + 10));
 allow_attach calm_t $S/calm/...;
 EOF
 mkdir -p "$S/calm" "$S/storm"
-"$BIN/secpolcompile" -o "$S/storm.bin" "$S/storm.sp" || exit 1
-"$BIN/secpold" -i "$S/storm.bin" >"$S/secpold.out" 2>&1 || {
-	log "storm: secpold did not start:"
-	cat "$S/secpold.out" >&2
-	exit 1
-}
+inst_start "$S/storm.sp"
 
 calm() {
 	"$BIN/on" -T calm_t "$SPB" run bind "$CALLS" 200 "$S/calm/b.sock"
@@ -118,7 +91,6 @@ during=$(calm) || { log "storm: the calm run failed during the storm"; exit 1; }
 # call_med call_p90 iter_med call_max errors allowed
 read -r am ap _ ax _ <<<"$alone"
 read -r dm dp _ dx _ <<<"$during"
-us() { awk -v n="$1" 'BEGIN { printf "%.1f", n / 1000 }'; }
 echo
 echo "== part 4: another type's binds during a storm of $N processes of one type"
 echo "   ($running processes in the storm's cgroup; $CALLS timed binds of calm_t)"

@@ -201,6 +201,8 @@ struct ctl_list_reply {
 /* ctl_list_rec.flags */
 enum {
 	CTL_LR_NAMED = 1 << 0, /* it has exec'd since it was typed */
+	CTL_LR_GONE = 1 << 1,  /* its type is not in the running policy any
+				  more (a push removed it): type is not an ID */
 };
 
 #define CTL_LIST_MAX_SIZE (64u << 20) /* a reply's records, at most */

@@ -171,6 +171,8 @@ static long encode(struct daemon *d, const struct task_vec *tv, uint32_t only,
 				 &e.rec.euid) < 0 ||
 		    start != procinfo_start_key(first->t.start_ns))
 			continue;
+		if (e.rec.type == SPB_TYPE_GONE)
+			e.rec.flags |= CTL_LR_GONE;
 		if (e.rec.type < ntypes) {
 			e.type_name = sp_policy_type_name(d->policy, e.rec.type);
 			e.rec.type_len = (uint16_t)strlen(e.type_name);

@@ -28,7 +28,7 @@ static void usage(FILE *out)
 	/* clang-format off */
 	fprintf(out,
 "Usage: secpol [-cdv] [-i policy] [-f filter] [-t type] [-a ability]\n"
-"       secpol -p [-i policy]\n"
+"       secpol -p [-D|-E] [-i policy]\n"
 "       secpol -l [-t type] [--json]\n"
 "       secpol --list-types [-i policy] | --list-abilities [-i policy]\n"
 "Show, validate or push a binary security policy; list typed processes.\n"
@@ -38,6 +38,9 @@ static void usage(FILE *out)
 "  -d             show the file's structure (header and sections)\n"
 "  -v             validate the policy and say so\n"
 "  -p             push the policy into secpold, starting one if none runs\n"
+"  -D             with -p: develop mode: every type learns, nothing is\n"
+"                 refused, on -T may name a type the policy lacks\n"
+"  -E             with -p: leave develop mode (enforce)\n"
 "  -i policy      the binary policy (default $SECPOL_POLICY or %s)\n"
 "  -f filter      what to show, comma separated: abilities, attach, link,\n"
 "                 derive, attributes, all\n"
@@ -184,8 +187,9 @@ static void report_start_failure(const char *prog, char *out, int status)
  * says goes through a pipe: passed on when it starts, turned into our
  * error when it does not.  0, or 1 after the error was reported.
  */
-static int start_daemon(const char *policy)
+static int start_daemon(const char *policy, uint32_t push_flags)
 {
+	bool develop = push_flags & CTL_PUSH_DEVELOP;
 	char path[PATH_MAX], out[4096];
 	const char *prog = find_secpold(path, sizeof(path));
 	size_t len = 0;
@@ -208,10 +212,13 @@ static int start_daemon(const char *policy)
 		/* (dup2 clears close-on-exec on the copy) */
 		if (dup2(pfd[1], STDERR_FILENO) < 0)
 			_exit(127);
+		/* (-D last: NULL ends the list when it is not given) */
 		if (prog)
-			execl(prog, "secpold", "-i", policy, (char *)NULL);
+			execl(prog, "secpold", "-i", policy,
+			      develop ? "-D" : (char *)NULL, (char *)NULL);
 		else
-			execlp("secpold", "secpold", "-i", policy, (char *)NULL);
+			execlp("secpold", "secpold", "-i", policy,
+			       develop ? "-D" : (char *)NULL, (char *)NULL);
 		if (prog)
 			fprintf(stderr, "secpold: error: cannot run %s: %s\n", prog,
 				strerror(errno));
@@ -260,8 +267,10 @@ static int start_daemon(const char *policy)
 	return 1;
 }
 
-static int push(const char *policy_path)
+/* flags: CTL_PUSH_DEVELOP (-D), CTL_PUSH_ENFORCE (-E) or 0 (as it is). */
+static int push(const char *policy_path, uint32_t flags)
 {
+	struct ctl_push opts = {.flags = flags};
 	char err[1024];
 	_cleanup_close_ int fd = -1, sock = -1;
 	struct sp_policy *p = NULL;
@@ -284,10 +293,11 @@ static int push(const char *policy_path)
 	}
 	sock = ctl_connect();
 	if (sock == -ENOENT || sock == -ECONNREFUSED) {
-		if (start_daemon(policy_path) != 0)
+		if (start_daemon(policy_path, flags) != 0)
 			return 1;
-		printf("secpol: started secpold for %s with %s\n", ctl_rundir(),
-		       policy_path);
+		printf("secpol: started secpold for %s with %s%s\n", ctl_rundir(),
+		       policy_path,
+		       flags & CTL_PUSH_DEVELOP ? " in develop mode" : "");
 		return 0;
 	}
 	if (sock < 0) {
@@ -300,17 +310,40 @@ static int push(const char *policy_path)
 		log_err("out of memory");
 		return 1;
 	}
-	r = ctl_call(sock, CTL_PUSH, NULL, 0, fd, reply, err, sizeof(err));
+	r = ctl_call(sock, CTL_PUSH, flags ? &opts : NULL,
+		     flags ? sizeof(opts) : 0, fd, reply, err, sizeof(err));
 	if (reply->fd >= 0)
 		close(reply->fd);
-	free(reply);
 	if (r < 0) {
+		free(reply);
 		if (err[0])
 			print_escaped_err("push refused: ", err);
 		else
 			log_err("push failed: %s", strerror(-r));
 		return 1;
 	}
+	/* what the push did to running processes (secpold's words, a line
+	 * and then one per process on old capabilities) */
+	if (reply->hdr.len > 1) {
+		size_t len = strnlen(reply->payload, reply->hdr.len);
+		const char *line = reply->payload, *end = line + len;
+		struct strbuf sb = STRBUF_INIT;
+
+		sb_printf(&sb, "secpol: pushed %s%s; ", policy_path,
+			  flags & CTL_PUSH_DEVELOP ? " in develop mode" :
+			  flags & CTL_PUSH_ENFORCE ? ", enforcing"      : "");
+		while (line < end) {
+			const char *nl = memchr(line, '\n', (size_t)(end - line));
+			size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
+
+			sb_escape(&sb, line, n, ESC_KEEP_SPACE);
+			sb_putc(&sb, '\n');
+			line += n + 1;
+		}
+		fputs(sb_str(&sb), stdout);
+		sb_free(&sb);
+	}
+	free(reply);
 	return 0;
 }
 
@@ -405,7 +438,9 @@ static int listing_next(const struct listing *l, size_t *off,
 /* The type as -l prints it: its name, or its ID if the policy has none. */
 static void put_type(struct strbuf *sb, const struct ctl_list_entry *e)
 {
-	if (e->rec.type_len)
+	if (e->rec.flags & CTL_LR_GONE)
+		sb_puts(sb, "(gone)");
+	else if (e->rec.type_len)
 		sb_escape(sb, e->type_name, e->rec.type_len, 0);
 	else if (e->rec.type == 0)
 		sb_puts(sb, "default");
@@ -424,9 +459,13 @@ static void put_json(struct strbuf *sb, const struct ctl_list_entry *e)
 		sb_json_string(sb, e->name, e->rec.name_len);
 	else
 		sb_puts(sb, "null");
-	sb_puts(sb, ",\"type\":");
-	sb_json_string(sb, sb_str(&t), t.len);
-	sb_printf(sb, ",\"type_id\":%u,\"euid\":", e->rec.type);
+	if (e->rec.flags & CTL_LR_GONE) {
+		sb_puts(sb, ",\"type\":null,\"type_id\":null,\"euid\":");
+	} else {
+		sb_puts(sb, ",\"type\":");
+		sb_json_string(sb, sb_str(&t), t.len);
+		sb_printf(sb, ",\"type_id\":%u,\"euid\":", e->rec.type);
+	}
 	if (e->rec.euid == UINT32_MAX)
 		sb_puts(sb, "null");
 	else
@@ -666,6 +705,7 @@ int main(int argc, char **argv)
 	};
 	bool opt_c = false, opt_d = false, opt_v = false, opt_p = false;
 	bool opt_l = false, opt_json = false, filtered = false;
+	uint32_t push_flags = 0;
 	int names = 0; /* OPT_LIST_TYPES or OPT_LIST_ABILITIES */
 	const char *input = NULL, *type_name = NULL, *ab_name = NULL;
 	struct sp_dump_opts dump = {SP_DUMP_ALL, SPB_NO_TYPE, AB_NONE};
@@ -677,7 +717,7 @@ int main(int argc, char **argv)
 	log_init(argv[0]);
 	/* getopt's own messages then name the program as ours do */
 	argv[0] = (char *)log_prog();
-	while ((c = getopt_long(argc, argv, "cdvpli:f:t:a:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "cdvpli:DEf:t:a:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			opt_c = true;
@@ -693,6 +733,12 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			opt_l = true;
+			break;
+		case 'D':
+			push_flags = CTL_PUSH_DEVELOP;
+			break;
+		case 'E':
+			push_flags = CTL_PUSH_ENFORCE;
 			break;
 		case 'i':
 			input = optarg;
@@ -730,6 +776,10 @@ int main(int argc, char **argv)
 			argv[optind]);
 		return usage_error();
 	}
+	if (push_flags && !opt_p) {
+		log_err("-D and -E go with -p");
+		return usage_error();
+	}
 	if (names) {
 		if (opt_c || opt_d || opt_v || opt_p || opt_l || opt_json ||
 		    filtered || type_name || ab_name) {
@@ -755,10 +805,10 @@ int main(int argc, char **argv)
 		input = ctl_default_policy();
 	if (opt_p) {
 		if (opt_c || opt_d || opt_v || filtered || type_name || ab_name) {
-			log_err("-p takes only -i");
+			log_err("-p takes only -i, -D and -E");
 			return usage_error();
 		}
-		return push(input);
+		return push(input, push_flags);
 	}
 	r = sp_policy_load_file(input, &p, err, sizeof(err));
 	if (r < 0) {

@@ -90,7 +90,7 @@ type ln_t (3), attributes net
 	for opt in --help -h; do
 		secpol_ok "$opt"
 		expect_text "${lines[0]}" "$USAGE_LINE"
-		expect_text "${lines[1]}" "       secpol -p [-i policy]"
+		expect_text "${lines[1]}" "       secpol -p [-D|-E] [-i policy]"
 		grep -qF -- "-f filter      what to show, comma separated: abilities, attach, link," <<<"$output"
 		grep -qF -- "default \$SECPOL_POLICY or /etc/secpol/secpol.bin" <<<"$output"
 	done
@@ -121,8 +121,10 @@ $HINT" -i fx.bin -f bogus
 	secpol_err 2 "secpol: error: unknown filter 'Attach' (use abilities, attach, link, derive, attributes or all)
 $HINT" -i fx.bin -f link,Attach
 	# options that do not go together
-	secpol_err 2 "secpol: error: -p takes only -i
+	secpol_err 2 "secpol: error: -p takes only -i, -D and -E
 $HINT" -p -c -i fx.bin
+	secpol_err 2 "secpol: error: -D and -E go with -p
+$HINT" -D -i fx.bin
 	secpol_err 2 "secpol: error: -l takes only -t and --json
 $HINT" -l -i fx.bin
 	secpol_err 2 "secpol: error: --json goes with -l
@@ -516,7 +518,7 @@ fs_nonuser_t"
 	expect_status 1
 	expect_text "$stderr" "secpol: error: $PWD/none.bin: no such file"
 	cp "$BATS_FILE_TMPDIR/fx.sp" .
-	secpol_err 1 "secpol: error: fx.sp: invalid policy: not a secpol binary policy (bad magic)" --list-types -i fx.sp
+	secpol_err 1 "secpol: error: fx.sp: invalid policy: this is policy text, not a binary policy; compile it first: secpolcompile -o fx.bin fx.sp" --list-types -i fx.sp
 }
 
 @test "secpol --list-abilities: every name -a takes, and the policy's custom abilities" {

@@ -80,6 +80,29 @@ PY
 	[[ $stderr == *"cannot be a type name"* ]] || die "unclear: $stderr"
 }
 
+@test "secpol -p -D turns develop mode on in a running secpold, -E turns it off" {
+	"$SECPOL" -p -E -i "$SCRATCH/learn.bin" >"$SCRATCH/e0.out" 2>&1 ||
+		die "push -E: $(cat "$SCRATCH/e0.out")"
+	on_run other_new_t "$SPTEST" bind "$SCRATCH/w/dev4"
+	expect_status 1
+	"$SECPOL" -p -D -i "$SCRATCH/learn.bin" >"$SCRATCH/d.out" 2>&1 ||
+		die "push -D: $(cat "$SCRATCH/d.out")"
+	grep -q "^secpol: pushed $SCRATCH/learn.bin in develop mode; [0-9]* running tasks keep their types by name" "$SCRATCH/d.out" ||
+		die "push -D said: $(cat "$SCRATCH/d.out")"
+	on_run other_new_t "$SPTEST" bind "$SCRATCH/w/dev4"
+	expect_status 0
+	"$SECPOL" -p -E -i "$SCRATCH/learn.bin" >"$SCRATCH/e.out" 2>&1 ||
+		die "push -E: $(cat "$SCRATCH/e.out")"
+	grep -q "^secpol: pushed $SCRATCH/learn.bin, enforcing; " "$SCRATCH/e.out" ||
+		die "push -E said: $(cat "$SCRATCH/e.out")"
+	sp_expect EPERM e_t bind "$SCRATCH/w/dev5"
+	on_run third_new_t "$SPTEST" bind "$SCRATCH/w/dev6"
+	expect_status 1
+	[ ! -e "$SCRATCH/w/dev6" ] || die "a type the policy lacks ran after -E"
+	run "$SECPOL" -D -i "$SCRATCH/learn.bin"
+	expect_status 2
+}
+
 @test "secpold stops cleanly on SIGTERM and leaves nothing behind" {
 	monitors_stop_all
 	spt_final_check

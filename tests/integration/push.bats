@@ -56,7 +56,9 @@ next() {
 	mon_fence m && mon_stop m
 	mon_has m "error: ${ATTACK#/} (pid:N) type svc_t lacks ability PATHSPACE as root"
 	mon_lacks m "type open_t .*${ATTACK#/}|${ATTACK#/}.* type open_t"
-	# what the pushes did, in secpold's log
+	# what the pushes did: secpol -p says it, and secpold's log
+	grep -q "^secpol: pushed $SCRATCH/push_b.bin; [0-9]* running tasks keep their types by name ([0-9]* with a new type ID)" \
+		"$SCRATCH/pushb.out" || die "secpol -p said: $(cat "$SCRATCH/pushb.out")"
 	grep -q "running tasks keep their types by name (.* with a new type ID)" \
 		"$SECPOL_RUNDIR/secpold.log" || die "no renumbering said"
 	grep -q "capability sets are set when a process starts: 1 processes keep their old type's capabilities" \

@@ -185,14 +185,14 @@ list_ok() {
 	expect_eq "lines of -v" "${#lines[@]}" 1
 }
 
-@test "secpol -l: a process whose type the running policy does not have shows its type ID" {
+@test "secpol -l: a process whose type a push removed shows as (gone)" {
 	bg one b_t "$(command -v sleep)" 60
 	run --separate-stderr "$SECPOL" -p -i "$SCRATCH/short.bin"
 	expect_status 0
 	list_ok -l
-	[[ ${lines[1]} =~ ^\ *$(child one)\ 2\ +0\ +1\  ]] || die "line: ${lines[1]}"
+	[[ ${lines[1]} =~ ^\ *$(child one)\ \(gone\)\ +0\ +1\  ]] || die "line: ${lines[1]}"
 	list_ok -l --json
-	expect_eq "type" "$(jq -c '[.type, .type_id]' <<<"$output")" '["2",2]'
+	expect_eq "type" "$(jq -c '[.type, .type_id]' <<<"$output")" '[null,null]'
 	run --separate-stderr "$SECPOL" -p -i "$SCRATCH/list.bin"
 	expect_status 0
 }

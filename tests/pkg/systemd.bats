@@ -122,7 +122,7 @@ message() { messages | sed -n "${1}p"; }
 	# it stays in the foreground: the manager's main process
 	pid_alive "$(unit_pid)" || die "secpold exited"
 	# its log lines carry their priority for the journal
-	grep -qxE "<6>secpold: ready: $SECPOL_RUNDIR, policy loaded, capability events (on|off), unix race guard (on|off)" \
+	grep -qxE "<6>secpold: ready: $SECPOL_RUNDIR, policy loaded, capability events (on|off), unix race guard (on|off), learning: none" \
 		"$SCRATCH/journal" || die "journal:" "$(cat "$SCRATCH/journal")"
 	! grep -qv '^<[3467]>secpold: ' "$SCRATCH/journal" || die "a line without a priority:" "$(cat "$SCRATCH/journal")"
 	expect_eq "messages" "$(nmessages)" 1
