@@ -119,7 +119,7 @@ monitor_stop() { # FILE
 
 # The workload; with an argument, prints what each step answered.
 workload() {
-	mkdir -p "$ROOT/links" "$ROOT/web"
+	mkdir -p "$ROOT/dev" "$ROOT/links" "$ROOT/web"
 	chown "$USER_ID:$USER_ID" "$ROOT/web"
 	on -T fs_t devf-server -r "$ROOT" >"$S/devf.out" 2>&1 &
 	local devf=$!

@@ -60,6 +60,9 @@
 /* The daemon's own mount namespace (to return to), set once by the first
  * proxy_init. */
 static int own_mntns = -1;
+/* "/", where a thread's cwd goes back after a bind made from the
+ * directory (no thread uses relative paths otherwise) */
+static int home_fd = -1;
 
 /* The file-system capabilities a change of fsuid clears and restores. */
 #define CAP_FS_MASK                                                           \
@@ -138,6 +141,16 @@ int proxy_init(void)
 		prm = own.caps[0].permitted | (uint64_t)own.caps[1].permitted << 32;
 		own.refresh = (eff & CAP_FS_MASK) != (prm & CAP_FS_MASK);
 		own.init = true;
+	}
+	if (__atomic_load_n(&home_fd, __ATOMIC_ACQUIRE) < 0) {
+		fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		if (!__atomic_compare_exchange_n(&home_fd, &expected, fd,
+						 false, __ATOMIC_ACQ_REL,
+						 __ATOMIC_ACQUIRE))
+			close(fd);
+		expected = -1;
 	}
 	if (__atomic_load_n(&own_mntns, __ATOMIC_ACQUIRE) >= 0)
 		return 0;
@@ -296,38 +309,24 @@ int proxy_op_bind_unix(int sock, int dirfd, const char *name)
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	socklen_t len;
 	size_t n = strlen(name);
-	int r, cwd;
+	int r;
 
 	if (check_name(name) < 0)
 		return -EINVAL;
 	if (n >= sizeof(sun.sun_path))
 		return -ENAMETOOLONG;
-	/* bind has no *at form.  The directory we resolved, through our own
-	 * descriptor's magic link, when the name fits beside it ... */
-	r = snprintf(sun.sun_path, sizeof(sun.sun_path), "/proc/self/fd/%d/%s",
-		     dirfd, name);
-	if (r > 0 && (size_t)r < sizeof(sun.sun_path)) {
-		len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
-				  (size_t)r + 1);
-		return bind(sock, (struct sockaddr *)&sun, len) < 0 ? -errno : 0;
-	}
-	/* ... else from the directory as our cwd, which is this thread's
-	 * own after proxy_init */
-	memset(sun.sun_path, 0, sizeof(sun.sun_path));
+	/* bind has no *at form: from the directory we resolved as this
+	 * thread's own cwd (proxy_init).  Not through /proc/self/fd/N: with
+	 * the process's credentials, the walk through our own /proc entry
+	 * makes capability checks the process never made. */
 	memcpy(sun.sun_path, name, n + 1);
 	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
-	cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (cwd < 0)
+	if (fchdir(dirfd) < 0)
 		return -errno;
-	if (fchdir(dirfd) < 0) {
-		r = -errno;
-		close(cwd);
-		return r;
-	}
 	r = bind(sock, (struct sockaddr *)&sun, len) < 0 ? -errno : 0;
-	if (fchdir(cwd) < 0)
+	/* never hold the process's directory (an unmount would be busy) */
+	if (fchdir(home_fd) < 0)
 		r = -ENOTRECOVERABLE;
-	close(cwd);
 	return r;
 }
 
