@@ -490,19 +490,141 @@ static const char *quote(char *buf, size_t n, const char *s, size_t len)
 	return buf;
 }
 
+static bool is_str(const struct gen_str *s, const char *lit)
+{
+	return s->s && s->len == strlen(lit) && memcmp(s->s, lit, s->len) == 0;
+}
+
+static int bad_type(const struct gen_str *s, char *err, size_t errlen)
+{
+	char q[160];
+
+	snprintf(err, errlen, "type name '%s' cannot be written in a policy",
+		 quote(q, sizeof(q), s->s, s->len));
+	return -EINVAL;
+}
+
+static bool name_ok(const struct gen_model *m, const struct gen_str *s)
+{
+	uint32_t t;
+
+	return strmap_get(&m->type_idx, s->s, s->len, &t) ||
+	       type_name_ok(s->s, s->len);
+}
+
+/* Unescapes the event's path into m->scratch.  0, -EINVAL or -ENOMEM. */
+static int event_path(struct gen_model *m, const struct gen_event *ev,
+		      size_t *len, char *err, size_t errlen)
+{
+	char q[160];
+	char *p;
+
+	/* unescaping never lengthens: one buffer, grown to the longest */
+	if (m->scratch_cap < ev->path.len + 1) {
+		p = realloc(m->scratch, ev->path.len + 1);
+		if (!p)
+			return -ENOMEM;
+		m->scratch = p;
+		m->scratch_cap = ev->path.len + 1;
+	}
+	if (gen_unvis(ev->path.s, ev->path.len, m->scratch, len) < 0) {
+		snprintf(err, errlen, "path '%s' has a malformed escape",
+			 quote(q, sizeof(q), ev->path.s, ev->path.len));
+		return -EINVAL;
+	}
+	if (*len == 0 || *len > EV_PATH_MAX ||
+	    (m->scratch[0] != '/' && m->scratch[0] != '@')) {
+		snprintf(err, errlen,
+			 "path '%s' is neither absolute nor an abstract name",
+			 quote(q, sizeof(q), ev->path.s, ev->path.len));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Events that say nothing about a need, whatever else they hold. */
+static bool ignored(const struct gen_model *m, const struct gen_event *ev)
+{
+	/* untyped processes are never restricted: rules for them would be
+	 * noise (unless asked for) */
+	if (!m->include_default && is_str(&ev->type, "default"))
+		return true;
+	/* routine probes and checks of borrowed credentials say nothing
+	 * about what the process needs */
+	if (ev->kind == GEN_EV_ABILITY && (ev->noaudit || ev->borrowed))
+		return true;
+	/* a refusal for another reason than a missing rule (a conflict of
+	 * relabels, an attach where only a link is allowed) is the
+	 * policy's own contradiction: adding a rule would not be learning */
+	return ev->kind != GEN_EV_ABILITY && !ev->allowed &&
+	       !is_str(&ev->reason, "no rule");
+}
+
+/*
+ * Everything that can be wrong with an event, checked before anything is
+ * recorded: a bad line leaves no trace.  *ab receives the ability.
+ */
+static int validate(struct gen_model *m, const struct gen_event *ev,
+		    uint16_t *ab, char *err, size_t errlen)
+{
+	const struct ability_info *info;
+	char q[160];
+	size_t len;
+	uint32_t v;
+	int r;
+
+	if (!name_ok(m, &ev->type))
+		return bad_type(&ev->type, err, errlen);
+	if (ev->kind == GEN_EV_NEWTYPE || ignored(m, ev))
+		return 0;
+	if (ev->kind != GEN_EV_ABILITY) {
+		if (ev->kind == GEN_EV_ATTACH && ev->channel_type.s &&
+		    !name_ok(m, &ev->channel_type))
+			return bad_type(&ev->channel_type, err, errlen);
+		return event_path(m, ev, &len, err, errlen);
+	}
+	info = ability_lookup(ev->ability.s, ev->ability.len, NULL);
+	if (!info && !strmap_get(&m->ability_cache, ev->ability.s,
+				 ev->ability.len, &v) &&
+	    !custom_name_ok(ev->ability.s, ev->ability.len)) {
+		snprintf(err, errlen, "unknown ability '%s'",
+			 quote(q, sizeof(q), ev->ability.s, ev->ability.len));
+		return -EINVAL;
+	}
+	if (info && info->value == AB_VAL_TYPE) {
+		if (!ev->value_type.s || !ev->has_value || ev->lo != ev->hi) {
+			snprintf(err, errlen,
+				 "%s without one \"value\" and its \"value_type\"",
+				 info->upper);
+			return -EINVAL;
+		}
+		if (!name_ok(m, &ev->value_type))
+			return bad_type(&ev->value_type, err, errlen);
+	}
+	if (info && info->value == AB_VAL_NUMBER && ev->has_value &&
+	    ev->hi > info->value_max) {
+		snprintf(err, errlen,
+			 "value %llu of %s is out of its range (0 to %llu)",
+			 (unsigned long long)ev->hi, info->upper,
+			 (unsigned long long)info->value_max);
+		return -EINVAL;
+	}
+	r = gen_model_ability(m, ev->ability.s, ev->ability.len, ab);
+	if (r == -E2BIG) {
+		snprintf(err, errlen, "more than %u custom abilities",
+			 GEN_MAX_CUSTOM);
+		return -EINVAL;
+	}
+	return r;
+}
+
 static int type_of(struct gen_model *m, const struct gen_str *s, uint32_t id,
 		   uint32_t *idx, char *err, size_t errlen)
 {
 	int r = gen_model_type(m, s->s, s->len, idx);
 
-	char q[160];
-
-	if (r == -EINVAL) {
-		snprintf(err, errlen,
-			 "type name '%s' cannot be written in a policy",
-			 quote(q, sizeof(q), s->s, s->len));
-		return -EINVAL;
-	}
+	if (r == -EINVAL)
+		return bad_type(s, err, errlen);
 	if (r == -E2BIG) {
 		snprintf(err, errlen, "more than %u types", GEN_MAX_TYPES);
 		return -EINVAL;
@@ -512,77 +634,33 @@ static int type_of(struct gen_model *m, const struct gen_str *s, uint32_t id,
 	return r;
 }
 
-static bool is_str(const struct gen_str *s, const char *lit)
-{
-	return s->s && s->len == strlen(lit) && memcmp(s->s, lit, s->len) == 0;
-}
-
 static int add_ability(struct gen_model *m, const struct gen_event *ev,
-		       uint32_t type, const struct gen_prov *who, char *err,
-		       size_t errlen)
+		       uint32_t type, uint16_t ab, const struct gen_prov *who,
+		       char *err, size_t errlen)
 {
 	enum gen_dom dom = ev->root ? GEN_ROOT : GEN_NONROOT;
-	const struct ability_info *info;
+	const struct ability_info *info = ability_by_id(ab);
 	uint32_t target;
-	char q[160];
-	uint16_t ab;
 	int r;
 
-	/* routine probes and checks of borrowed credentials say nothing
-	 * about what the process needs */
-	if (ev->noaudit || ev->borrowed)
-		return GEN_ADD_IGNORED;
-	r = gen_model_ability(m, ev->ability.s, ev->ability.len, &ab);
-	if (r == -ENOENT) {
-		snprintf(err, errlen, "unknown ability '%s'",
-			 quote(q, sizeof(q), ev->ability.s, ev->ability.len));
-		return -EINVAL;
-	}
-	if (r == -E2BIG) {
-		snprintf(err, errlen, "more than %u custom abilities",
-			 GEN_MAX_CUSTOM);
-		return -EINVAL;
-	}
-	if (r < 0)
-		return r;
-	info = ability_by_id(ab);
-	switch (ab) {
-	case AB_PUBLIC_CHANNEL:
+	if (ab == AB_PUBLIC_CHANNEL) {
 		/* every type has it unless a policy takes it away */
 		return GEN_ADD_IGNORED;
-	case AB_CHANNEL_CONNECT:
-	case AB_SETTYPEID:
-		if (!ev->value_type.s || !ev->has_value || ev->lo != ev->hi) {
-			snprintf(err, errlen,
-				 "%s without one \"value\" and its \"value_type\"",
-				 info->upper);
-			return -EINVAL;
-		}
+	}
+	if (ab == AB_CHANNEL_CONNECT || ab == AB_SETTYPEID) {
+		/* channels of type default are free to connect to */
+		if (ab == AB_CHANNEL_CONNECT && is_str(&ev->value_type, "default"))
+			return GEN_ADD_IGNORED;
 		r = type_of(m, &ev->value_type, ev->value_type_id, &target,
 			    err, errlen);
 		if (r < 0)
 			return r;
-		if (ab == AB_CHANNEL_CONNECT) {
-			/* channels of type default are free to connect to */
-			if (is_str(&ev->value_type, "default"))
-				return GEN_ADD_IGNORED;
+		if (ab == AB_CHANNEL_CONNECT)
 			r = gen_model_use_connect(m, type, target, dom, who);
-		} else {
+		else
 			r = gen_model_use_ability(m, type, ab, dom, true, target,
 						  target, who);
-		}
-		return r < 0 ? r : GEN_ADD_USED;
-	default:
-		break;
-	}
-	if (ev->has_value && (!info || info->value == AB_VAL_NUMBER)) {
-		if (info && ev->hi > info->value_max) {
-			snprintf(err, errlen,
-				 "value %llu of %s is out of its range (0 to %llu)",
-				 (unsigned long long)ev->hi, info->upper,
-				 (unsigned long long)info->value_max);
-			return -EINVAL;
-		}
+	} else if (ev->has_value && (!info || info->value == AB_VAL_NUMBER)) {
 		r = gen_model_use_ability(m, type, ab, dom, true, ev->lo, ev->hi,
 					  who);
 	} else {
@@ -598,53 +676,37 @@ static int add_path(struct gen_model *m, const struct gen_event *ev,
 {
 	enum gen_op op = ev->kind == GEN_EV_ATTACH ? GEN_ATTACH : GEN_LINK;
 	uint32_t chan = GEN_NO_TYPE;
-	char q[160];
-	char *raw;
 	size_t len;
 	int r;
 
-	/* a refusal for another reason than a missing rule (a conflict of
-	 * relabels, an attach where only a link is allowed) is the policy's
-	 * own contradiction: adding a rule would not be learning */
-	if (!ev->allowed && !is_str(&ev->reason, "no rule")) {
-		m->refused_other++;
-		return GEN_ADD_IGNORED;
-	}
-	/* unescaping never lengthens: one buffer, grown to the longest */
-	if (m->scratch_cap < ev->path.len + 1) {
-		raw = realloc(m->scratch, ev->path.len + 1);
-		if (!raw)
-			return -ENOMEM;
-		m->scratch = raw;
-		m->scratch_cap = ev->path.len + 1;
-	}
-	raw = m->scratch;
-	if (gen_unvis(ev->path.s, ev->path.len, raw, &len) < 0) {
-		snprintf(err, errlen, "path '%s' has a malformed escape",
-			 quote(q, sizeof(q), ev->path.s, ev->path.len));
-		r = -EINVAL;
-		goto out;
-	}
-	if (len == 0 || len > EV_PATH_MAX || (raw[0] != '/' && raw[0] != '@')) {
-		snprintf(err, errlen,
-			 "path '%s' is neither absolute nor an abstract name",
-			 quote(q, sizeof(q), ev->path.s, ev->path.len));
-		r = -EINVAL;
-		goto out;
-	}
 	if (op == GEN_ATTACH && ev->channel_type.s &&
 	    !(ev->channel_type.len == ev->type.len &&
 	      memcmp(ev->channel_type.s, ev->type.s, ev->type.len) == 0)) {
 		r = type_of(m, &ev->channel_type, ev->channel_type_id, &chan,
 			    err, errlen);
 		if (r < 0)
-			goto out;
+			return r;
 	}
-	r = gen_model_use_path(m, type, op, raw, len, chan, who);
-	if (r == 0)
-		r = GEN_ADD_USED;
-out:
-	return r;
+	r = event_path(m, ev, &len, err, errlen);
+	if (r < 0)
+		return r;
+	r = gen_model_use_path(m, type, op, m->scratch, len, chan, who);
+	return r < 0 ? r : GEN_ADD_USED;
+}
+
+static int add_kind(struct gen_model *m, const struct gen_event *ev)
+{
+	uint32_t v;
+	char *key;
+
+	if (strmap_get(&m->unknown_kinds, ev->kind_name.s, ev->kind_name.len,
+		       &v))
+		return GEN_ADD_IGNORED;
+	key = arena_strndup(&m->arena, ev->kind_name.s, ev->kind_name.len);
+	if (!key ||
+	    strmap_put(&m->unknown_kinds, key, ev->kind_name.len, 0, NULL) < 0)
+		return -ENOMEM;
+	return GEN_ADD_NEW_KIND;
 }
 
 int gen_model_add(struct gen_model *m, const struct gen_event *ev, char *err,
@@ -652,47 +714,42 @@ int gen_model_add(struct gen_model *m, const struct gen_event *ev, char *err,
 {
 	struct gen_prov who;
 	uint32_t type, name;
+	uint16_t ab = AB_NONE;
 	uint8_t when = 0;
 	int r;
 
-	m->events++;
 	switch (ev->kind) {
 	case GEN_EV_LOST:
+		m->events++;
 		m->lost += ev->lost;
 		return GEN_ADD_IGNORED;
 	case GEN_EV_GAP:
+		m->events++;
 		m->gaps++;
 		return GEN_ADD_IGNORED;
+	case GEN_EV_OTHER:
+		m->events++;
+		return add_kind(m, ev);
 	case GEN_EV_NEWTYPE:
-		r = type_of(m, &ev->type, ev->type_id, &type, err, errlen);
-		if (r < 0)
-			return r;
-		m->types[type].new_type = true;
-		return GEN_ADD_USED;
-	case GEN_EV_OTHER: {
-		char *key;
-
-		if (strmap_get(&m->unknown_kinds, ev->kind_name.s,
-			       ev->kind_name.len, &name))
-			return GEN_ADD_IGNORED;
-		key = arena_strndup(&m->arena, ev->kind_name.s,
-				    ev->kind_name.len);
-		if (!key || strmap_put(&m->unknown_kinds, key,
-				       ev->kind_name.len, 0, NULL) < 0)
-			return -ENOMEM;
-		return GEN_ADD_NEW_KIND;
-	}
 	case GEN_EV_ABILITY:
 	case GEN_EV_ATTACH:
 	case GEN_EV_LINK:
 		break;
 	}
+	r = validate(m, ev, &ab, err, errlen);
+	if (r < 0)
+		return r;
+	m->events++;
 	r = type_of(m, &ev->type, ev->type_id, &type, err, errlen);
 	if (r < 0)
 		return r;
-	/* untyped processes are never restricted: rules for them would
-	 * be noise (unless asked for) */
-	if (!m->include_default && is_str(&ev->type, "default")) {
+	if (ev->kind == GEN_EV_NEWTYPE) {
+		m->types[type].new_type = true;
+		return GEN_ADD_USED;
+	}
+	if (ignored(m, ev)) {
+		if (ev->kind != GEN_EV_ABILITY && !ev->allowed)
+			m->refused_other++;
 		m->ignored++;
 		return GEN_ADD_IGNORED;
 	}
@@ -706,7 +763,7 @@ int gen_model_add(struct gen_model *m, const struct gen_event *ev, char *err,
 		when = ev->age_ms > m->late_ms ? GEN_WHEN_LATER : GEN_WHEN_START;
 	gen_prov_one(&who, name, when);
 	if (ev->kind == GEN_EV_ABILITY)
-		r = add_ability(m, ev, type, &who, err, errlen);
+		r = add_ability(m, ev, type, ab, &who, err, errlen);
 	else
 		r = add_path(m, ev, type, &who, err, errlen);
 	if (r == GEN_ADD_USED) {
