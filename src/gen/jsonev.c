@@ -41,6 +41,7 @@ enum key {
 	K_TYPE_ID,
 	K_VALUE_TYPE_ID,
 	K_CHANNEL_TYPE_ID,
+	K_PHASE,
 	K_OTHER,
 	K_COUNT
 };
@@ -66,6 +67,7 @@ static const char *const key_names[K_COUNT] = {
 	[K_TYPE_ID] = "type_id",
 	[K_VALUE_TYPE_ID] = "value_type_id",
 	[K_CHANNEL_TYPE_ID] = "channel_type_id",
+	[K_PHASE] = "phase",
 };
 
 /* What JSON type each key's value has. */
@@ -79,6 +81,7 @@ static const enum jt key_types[K_COUNT] = {
 	[K_CHANNEL_TYPE] = JT_STR, [K_REASON] = JT_STR, [K_LEARNING] = JT_BOOL,
 	[K_AGE] = JT_NUM,      [K_LOST] = JT_NUM,      [K_TYPE_ID] = JT_NUM,
 	[K_VALUE_TYPE_ID] = JT_NUM, [K_CHANNEL_TYPE_ID] = JT_NUM,
+	[K_PHASE] = JT_STR,
 };
 
 struct sref {
@@ -495,6 +498,11 @@ static int fill_event(struct gen_jparser *p, struct gen_event *ev, char *err,
 			return set_err(err, errlen, "no \"lost\" count");
 		break;
 	case GEN_EV_GAP:
+		/* a reconnecting monitor writes "begin" when it loses
+		 * secpold and "end" when it is back; older lines have no
+		 * phase */
+		ev->gap_begin = str_is(get(p, K_PHASE), "begin");
+		break;
 	case GEN_EV_OTHER:
 		break;
 	}

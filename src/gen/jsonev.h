@@ -40,6 +40,7 @@ struct gen_event {
 	bool learning;
 	bool has_value;
 	bool has_age;
+	bool gap_begin; /* gap: the "begin" line of a pair (counted at "end") */
 	uint64_t lo, hi;
 	uint32_t age_ms;
 	uint64_t lost;

@@ -725,7 +725,11 @@ int gen_model_add(struct gen_model *m, const struct gen_event *ev, char *err,
 		return GEN_ADD_IGNORED;
 	case GEN_EV_GAP:
 		m->events++;
-		m->gaps++;
+		/* one gap per begin/end pair: what happened between is
+		 * missing; a "begin" at the end of a log misses nothing the
+		 * log could have held */
+		if (!ev->gap_begin)
+			m->gaps++;
 		return GEN_ADD_IGNORED;
 	case GEN_EV_OTHER:
 		m->events++;

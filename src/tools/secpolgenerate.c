@@ -324,8 +324,13 @@ static int write_outputs(struct run *rn)
 		status = -1;
 		goto out;
 	}
-	if (notes.len)
-		fprintf(stderr, "%s", sb_str(&notes));
+	/* one warning per note line, so that each says who is speaking */
+	for (const char *n = sb_str(&notes), *nl; *n; n = nl + 1) {
+		nl = strchrnul(n, '\n');
+		log_warn("%.*s", (int)(nl - n), n);
+		if (!*nl)
+			break;
+	}
 	/* what we write must compile: check it with the compiler itself */
 	r = gen_check_policy("<generated policy>", sb_str(&pol), pol.len,
 			     stderr);

@@ -232,6 +232,56 @@ static void test_parse_kinds(void **state)
 	assert_int_equal(ev.kind_name.len, 6);
 }
 
+/* What newer monitors write: gap lines in begin/end pairs, "path" on
+ * PATHSPACE ability events, no "comm" when the kernel gave none, no
+ * "errno" on a use that was allowed. */
+static void test_newer_lines(void **state)
+{
+	struct fx *f = *state;
+	struct gen_event ev;
+
+	assert_int_equal(parse_only(f, "{\"v\":1,\"time\":\"2026-12-05T14:00:01.000000Z\",\"kind\":\"gap\","
+				       "\"severity\":\"warning\",\"phase\":\"begin\",\"message\":\"secpold stopped\"}",
+				    &ev),
+			 0);
+	assert_int_equal(ev.kind, GEN_EV_GAP);
+	assert_true(ev.gap_begin);
+	assert_int_equal(parse_only(f, "{\"v\":1,\"kind\":\"gap\",\"phase\":\"end\",\"since\":\"x\",\"gap_ms\":500}",
+				    &ev),
+			 0);
+	assert_false(ev.gap_begin);
+	assert_int_equal(parse_only(f, "{\"v\":1,\"kind\":\"gap\",\"phase\":1}", &ev), -EINVAL);
+	assert_string_equal(f->err, "\"phase\" must be a string");
+
+	/* a pair is one gap; a line without a phase (older monitors) too */
+	assert_int_equal(feed(f, strdup("{\"v\":1,\"kind\":\"gap\",\"phase\":\"begin\"}")), GEN_ADD_IGNORED);
+	assert_int_equal(f->m.gaps, 0);
+	assert_int_equal(feed(f, strdup("{\"v\":1,\"kind\":\"gap\",\"phase\":\"end\",\"gap_ms\":3}")), GEN_ADD_IGNORED);
+	assert_int_equal(f->m.gaps, 1);
+	assert_int_equal(feed(f, strdup("{\"v\":1,\"kind\":\"gap\"}")), GEN_ADD_IGNORED);
+	assert_int_equal(f->m.gaps, 2);
+	assert_int_equal(f->m.events, 3);
+
+	/* no comm, no errno, a path on a PATHSPACE check: taken as usual */
+	assert_int_equal(parse_only(f, "{\"v\":1,\"kind\":\"ability\",\"result\":\"allowed\",\"pid\":4,"
+				       "\"name\":\"usr/bin/ln\",\"type\":\"ln_t\",\"domain\":\"root\","
+				       "\"ability\":\"PATHSPACE\",\"ability_id\":64,\"noaudit\":false,"
+				       "\"own_credentials\":true,\"path\":\"/srv/out\",\"age_ms\":2}",
+				    &ev),
+			 0);
+	assert_int_equal(ev.kind, GEN_EV_ABILITY);
+	assert_int_equal(ev.path.len, 8);
+	assert_memory_equal(ev.path.s, "/srv/out", 8);
+	assert_int_equal(gen_model_add(&f->m, &ev, f->err, sizeof(f->err)), GEN_ADD_USED);
+	assert_non_null(gen_type_ability(type_named(f, "ln_t"), AB_PATHSPACE));
+	/* the path of a PATHSPACE check is no attach or link rule */
+	assert_int_equal(type_named(f, "ln_t")->npaths[GEN_ATTACH] + type_named(f, "ln_t")->npaths[GEN_LINK], 0);
+	assert_int_equal(feed(f, path_line("link", "ln_t", "/srv/out", "denied",
+					   ",\"reason\":\"no rule\",\"errno\":\"EACCES\"")),
+			 GEN_ADD_USED);
+	assert_int_equal(type_named(f, "ln_t")->npaths[GEN_LINK], 1);
+}
+
 /* ---- model ------------------------------------------------------------- */
 
 static void test_values_merge(void **state)
@@ -561,6 +611,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_parse_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parse_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parse_kinds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_values_merge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connect_settypeid, setup, teardown),
