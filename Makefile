@@ -47,18 +47,19 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 ASAN_CFLAGS := $(COMMON_CFLAGS) -O1 $(SAN_FLAGS)
 
-# libsystemd: secpold's readiness notification (sd_notify); --as-needed
-# keeps it out of the tools that do not use it
-LIBS := -Wl,--as-needed -lbpf -lelf -lz -lseccomp -lcap -lsystemd
+# libsystemd: secpold's readiness notification (sd_notify); yajl:
+# secpolgenerate's JSON reader; --as-needed keeps them out of the programs
+# that do not use them
+LIBS := -Wl,--as-needed -lbpf -lelf -lz -lseccomp -lcap -lsystemd -lyajl
 TEST_LIBS := -lcmocka
 
 # --- sources ---------------------------------------------------------------
 # The library every program links: common, policy language, binary policy,
 # events, the control protocol, and the daemon's modules (so they can be unit
 # tested).  Programs are one file each in src/tools or src/daemon/main.c.
-LIB_DIRS := src/common src/policy src/lang src/event src/ctl src/launch src/daemon
+LIB_DIRS := src/common src/policy src/lang src/event src/ctl src/launch src/daemon src/gen
 LIB_SRCS := $(filter-out src/daemon/main.c,$(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
-TOOLS := secpolcompile secpol on secpolmonitor
+TOOLS := secpolcompile secpol on secpolmonitor secpolgenerate
 PROGS := $(TOOLS) secpold
 BPF_SRCS := $(wildcard src/bpf/*.bpf.c)
 BPF_SKELS := $(patsubst src/bpf/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))

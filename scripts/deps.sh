@@ -15,6 +15,8 @@ libcap-dev:/usr/include/sys/capability.h
 libsystemd-dev:/usr/include/systemd/sd-daemon.h
 libcmocka-dev:/usr/include/cmocka.h
 zlib1g-dev:/usr/include/zlib.h
+libyajl-dev:/usr/include/yajl/yajl_parse.h
+graphviz:dot
 clang:clang
 llvm:llvm-strip
 libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
