@@ -56,6 +56,7 @@ struct run {
 	bool bad;      /* a line was bad: exit status 1 */
 	bool io_error; /* an input or output failed */
 	unsigned nfiles_read;
+	bool state_read; /* -s named a file that existed and was read */
 };
 
 static void usage(FILE *out)
@@ -290,7 +291,7 @@ static void inputs_desc(const struct run *rn, struct strbuf *sb)
 {
 	const char *sep = "";
 
-	if (rn->o.state) {
+	if (rn->state_read) {
 		sb_printf(sb, "the state file %s", rn->o.state);
 		sep = ", ";
 	}
@@ -492,6 +493,7 @@ int main(int argc, char **argv)
 				err);
 			goto out;
 		}
+		rn->state_read = r == 0;
 	}
 	if (rn->o.base) {
 		if (gen_base_load(&rn->base, rn->o.base, stderr) < 0) {

@@ -347,3 +347,41 @@ state.json"
 	gen -i 100 "$DATA/walkthrough.json"
 	grep -qxF $'\tsys_nice  # usr/sbin/nginx (start-up)' <<<"$output"
 }
+
+# literal_block MAN N: the text of the Nth literal display of the page.
+literal_block() {
+	awk -v n="$2" '/^\.Bd -literal/{k++; on = (k == n); next} on && /^\.Ed/{on = 0} on' "$1" |
+		sed -e 's/\\e/\\/g' -e 's/\\&//g'
+}
+
+@test "secpolgenerate(1): every option is documented, the examples are true" {
+	local man=$REPO/docs/man/secpolgenerate.1 o l
+	[ -f "$man" ]
+	gen --help
+	# the options of the help's option lines ("  -l, --live ...")
+	for o in $(grep -oE -- '^ +(-[a-zA-Z], )?--?[a-z][a-z-]*' <<<"$output" | tr -d ' ,' | sed 's/^\(-[a-zA-Z]\)--/\1 --/' | tr ' ' '\n'); do
+		case $o in
+		--*) grep -qE -- "^\.It Fl -${o#--}( |$)|^\.It Fl [a-zA-Z] , Fl -${o#--}( |$)" "$man" ;;
+		*) grep -qE -- "^\.It Fl ${o#-}( |$)" "$man" ;;
+		esac || die "$man lacks an .It for $o"
+	done
+	# the policy excerpt under OUTPUT (block 1), line by line
+	gen "$DATA/walkthrough.json" "$DATA/web2.json"
+	expect_status 0
+	while IFS= read -r l; do
+		[ -z "$l" ] || grep -qxF -- "$l" <<<"$output" || die "the generated policy lacks: $l"
+	done < <(literal_block "$man" 1)
+	# the -G example (block 8)
+	gen -G 3 "$DATA/web2.json"
+	grep -qxF -- "$(literal_block "$man" 8 | tail -n 1)" <<<"$output"
+	# a cut state file (block 2, on two lines there)
+	gen -s state.json "$DATA/walkthrough.json"
+	head -n 5 state.json >cut && mv cut state.json
+	gen -s state.json
+	expect_status 1
+	expect_text "$stderr" "$(literal_block "$man" 2 | paste -sd ' ')"
+	# the usage error (block 10)
+	gen
+	expect_status 2
+	expect_text "$stderr" "$(literal_block "$man" 10)"
+}
