@@ -17,6 +17,8 @@
 #   5. learning: a learning type's calls against an enforcing one's
 #      (bench/learn.sh)
 #   6. throughput with 1, 2 and 20 callers at once (bench/throughput.sh)
+#   7. secpolgenerate replaying a 1M-event log (bench/genbench.sh)
+#   8. what observing untyped processes costs them (bench/observe.sh)
 #
 # Everything runs in a private instance (SECPOL_RUNDIR in a scratch
 # directory on tmpfs, /dev/shm) that is removed at the end, with every
@@ -387,5 +389,7 @@ fi
 BUILD=$BUILD bench/storm.sh
 BUILD=$BUILD BENCH_ROUNDS=$ROUNDS BENCH_N=$N BENCH_WARMUP=$W bench/learn.sh
 BUILD=$BUILD bench/throughput.sh
+BUILD=$BUILD bench/genbench.sh
+BUILD=$BUILD BENCH_ROUNDS=$ROUNDS BENCH_N=$N BENCH_WARMUP=$W bench/observe.sh
 echo
 echo "bench: done in $(($(date +%s) - T0)) s"

@@ -26,6 +26,15 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define PF_KTHREAD 0x00200000
+#define PF_EXITING 0x00000004
+/* uapi constants vmlinux.h lacks (they are macros) */
+#define AF_UNIX_NR 1
+#define AF_INET_NR 2
+#define AF_INET6_NR 10
+#define AT_FDCWD_NR -100
+#define S_IFMT_NR 0170000
+#define S_IFIFO_NR 0010000
+#define S_IFSOCK_NR 0140000
 #define AF_UNIX 1
 #define STACK_FRAMES 4
 
@@ -380,7 +389,8 @@ int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
 	/* a new process (not a thread) carries its parent's name until it
 	 * execs: tell secpold, so that a child gone before its events are
 	 * read still has a name */
-	if (child->tgid != child->pid || (!ti && !cfg.monitoring))
+	if (child->tgid != child->pid ||
+	    (!ti && !cfg.monitoring && !cfg.observe))
 		return 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -417,7 +427,7 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid,
 		if (old != now)
 			bpf_map_delete_elem(&types, &old);
 	}
-	if (!cfg.monitoring && !ti)
+	if (!cfg.monitoring && !cfg.observe && !ti)
 		return 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -553,4 +563,277 @@ SEC("cgroup/sendmsg4")
 int unix_sendmsg(struct bpf_sock_addr *ctx)
 {
 	return check_ticket(ctx, SPB_HOOK_SENDMSG);
+}
+
+/*
+ * Observation (secpolmonitor -p of untyped processes, -q, -u): nothing
+ * here refuses anything.  The per-system-call tracepoints run only for
+ * the calls they name, so other system calls pay nothing; an untyped
+ * thread's bind pays one map update at entry and one lookup at exit, and
+ * only while a monitor asks for these events (cfg.observe).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct spb_obs);
+} obs_pending SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct spb_obs);
+} obs_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct spb_sig_key);
+	__type(value, __u8);
+} sig_seen SEC(".maps");
+
+/* secpold's own calls (made for typed processes, reported by secpold)
+ * are not observed */
+static __always_inline bool is_daemon(void)
+{
+	return (bpf_get_current_pid_tgid() >> 32) == cfg.daemon_tgid;
+}
+
+/* The thread's entry in the types map, or NULL. */
+static __always_inline struct spb_task *my_type(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	return bpf_map_lookup_elem(&types, &tid);
+}
+
+/* Entry of bind or connect: fd, sockaddr, length. */
+static __always_inline int obs_addr_enter(__u32 op, const void *uaddr,
+					  __u64 len)
+{
+	__u32 zero = 0, tid = (__u32)bpf_get_current_pid_tgid();
+	struct spb_obs *o;
+	__u16 family = 0;
+	bool typed;
+
+	if (!cfg.observe || !uaddr || is_daemon())
+		return 0;
+	if (bpf_probe_read_user(&family, sizeof(family), uaddr) < 0)
+		return 0;
+	typed = my_type() != NULL;
+	if (family == AF_UNIX_NR) {
+		/* typed processes' unix calls are secpold's decisions */
+		if (typed || !(cfg.observe & SPB_OBS_PATHS))
+			return 0;
+	} else if (family == AF_INET_NR || family == AF_INET6_NR) {
+		if (!(cfg.observe & SPB_OBS_NET))
+			return 0;
+	} else {
+		return 0;
+	}
+	o = bpf_map_lookup_elem(&obs_scratch, &zero);
+	if (!o)
+		return 0;
+	o->op = op;
+	o->len = len > SPB_ADDR_LEN ? SPB_ADDR_LEN : (__u32)len;
+	o->dirfd = 0;
+	o->mode = 0;
+	o->path[0] = 0;
+	__builtin_memset(o->addr, 0, sizeof(o->addr));
+	if (o->len)
+		bpf_probe_read_user(o->addr, o->len, uaddr);
+	bpf_map_update_elem(&obs_pending, &tid, o, BPF_ANY);
+	return 0;
+}
+
+/* Entry of symlink(at) or mknod(at) of an untyped thread. */
+static __always_inline int obs_path_enter(__u32 op, __s32 dirfd,
+					  const char *upath, __u32 mode)
+{
+	__u32 zero = 0, tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 kind = mode & S_IFMT_NR;
+	struct spb_obs *o;
+
+	if (!(cfg.observe & SPB_OBS_PATHS) || is_daemon() || my_type())
+		return 0;
+	/* a regular file or a device is not a name in the path space */
+	if (op == SPB_OP_MKNOD && kind != S_IFIFO_NR && kind != S_IFSOCK_NR)
+		return 0;
+	o = bpf_map_lookup_elem(&obs_scratch, &zero);
+	if (!o)
+		return 0;
+	o->op = op;
+	o->len = 0;
+	o->dirfd = dirfd;
+	o->mode = mode;
+	if (bpf_probe_read_user_str(o->path, sizeof(o->path), upath) <= 0)
+		return 0;
+	bpf_map_update_elem(&obs_pending, &tid, o, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int obs_exit(long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct spb_obs *o = bpf_map_lookup_elem(&obs_pending, &tid);
+	struct task_struct *task;
+	struct spb_task *ti;
+	struct spb_ev_obs *e;
+
+	if (!o)
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(SPB_STAT_LOST);
+		bpf_map_delete_elem(&obs_pending, &tid);
+		return 0;
+	}
+	task = bpf_get_current_task_btf();
+	ti = my_type();
+	fill_hdr(&e->h, SPB_EV_OBS, task, ti ? ti->type : 0);
+	e->ret = (__s32)ret;
+	e->flags = ti ? SPB_CAP_TYPED | (ti->flags & SPB_TASK_NAMED ?
+					   SPB_CAP_NAMED : 0) :
+			SPB_CAP_NAMED;
+	e->uid = task->real_cred->uid.val;
+	e->euid = task->cred->euid.val;
+	__builtin_memcpy(&e->o, o, sizeof(e->o));
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_map_delete_elem(&obs_pending, &tid);
+	submit(e);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_bind")
+int obs_bind_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return obs_addr_enter(SPB_OP_BIND, (const void *)ctx->args[1],
+			      ctx->args[2]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_connect")
+int obs_connect_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return obs_addr_enter(SPB_OP_CONNECT, (const void *)ctx->args[1],
+			      ctx->args[2]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_symlink")
+int obs_symlink_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return obs_path_enter(SPB_OP_SYMLINK, AT_FDCWD_NR,
+			      (const char *)ctx->args[1], 0);
+}
+
+SEC("tracepoint/syscalls/sys_enter_symlinkat")
+int obs_symlinkat_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return obs_path_enter(SPB_OP_SYMLINK, (__s32)ctx->args[1],
+			      (const char *)ctx->args[2], 0);
+}
+
+SEC("tracepoint/syscalls/sys_enter_mknod")
+int obs_mknod_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return obs_path_enter(SPB_OP_MKNOD, AT_FDCWD_NR,
+			      (const char *)ctx->args[0], (__u32)ctx->args[1]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_mknodat")
+int obs_mknodat_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return obs_path_enter(SPB_OP_MKNOD, (__s32)ctx->args[0],
+			      (const char *)ctx->args[1], (__u32)ctx->args[2]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_bind")
+int obs_bind_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return obs_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_connect")
+int obs_connect_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return obs_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_symlink")
+int obs_symlink_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return obs_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_symlinkat")
+int obs_symlinkat_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return obs_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_mknod")
+int obs_mknod_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return obs_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_mknodat")
+int obs_mknodat_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return obs_exit(ctx->ret);
+}
+
+/* A signal from the current task to another: one event per new (sender
+ * type, receiver type, signal) unless repeats are wanted. */
+SEC("tp_btf/signal_generate")
+int BPF_PROG(obs_signal, int sig, struct kernel_siginfo *info,
+	     struct task_struct *to, int group, int result)
+{
+	struct task_struct *task;
+	struct spb_task *from_t, *to_t;
+	struct spb_ev_sig *e;
+	__u32 to_tid;
+	struct spb_sig_key k = {0};
+	__u8 one = 1;
+
+	if (!(cfg.observe & SPB_OBS_SIGNALS) || is_daemon())
+		return 0;
+	task = bpf_get_current_task_btf();
+	/* the kernel's own (a child's exit to its parent, timers) are not a
+	 * process's */
+	if (task->flags & (PF_KTHREAD | PF_EXITING))
+		return 0;
+	to_tid = to->pid;
+	from_t = my_type();
+	to_t = bpf_map_lookup_elem(&types, &to_tid);
+	k.from_type = from_t ? from_t->type : 0;
+	k.to_type = to_t ? to_t->type : 0;
+	k.sig = sig;
+	k.gen = cfg.dedup_gen;
+	if (!cfg.report_repeats) {
+		if (bpf_map_lookup_elem(&sig_seen, &k))
+			return 0;
+		if (bpf_map_update_elem(&sig_seen, &k, &one, BPF_NOEXIST))
+			return 0;
+	}
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(SPB_STAT_LOST);
+		return 0;
+	}
+	fill_hdr(&e->h, SPB_EV_SIG, task, k.from_type);
+	e->sig = sig;
+	e->result = result;
+	e->to_tid = to_tid;
+	e->to_tgid = to->tgid;
+	e->to_type = k.to_type;
+	e->to_start_ns = BPF_CORE_READ(to, group_leader, start_boottime);
+	e->flags = from_t ? (from_t->flags & SPB_TASK_NAMED ? SPB_CAP_NAMED : 0) :
+			    SPB_CAP_NAMED;
+	e->euid = task->cred->euid.val;
+	e->pad = 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	BPF_CORE_READ_STR_INTO(&e->to_comm, to, comm);
+	submit(e);
+	return 0;
 }

@@ -45,6 +45,8 @@ enum spb_event_kind {
 	SPB_EV_EXIT = 3,
 	SPB_EV_HOOK = 4, /* the unix address hook refused a call */
 	SPB_EV_FORK = 5, /* a new process: it has its parent's name */
+	SPB_EV_OBS = 6,  /* an observed call (untyped path space, network) */
+	SPB_EV_SIG = 7,  /* a signal from one type to another */
 };
 
 /* spb_ev_cap.flags */
@@ -92,6 +94,57 @@ struct spb_ev_fork {
 	__u32 child_pid;
 	__u32 pad;
 	__u64 child_start_ns;
+};
+
+/* spb_config.observe: what the observation programs report */
+#define SPB_OBS_PATHS 0x1u   /* untyped processes' unix binds, connects,
+				symlinks and mknods */
+#define SPB_OBS_NET 0x2u     /* every process's inet binds and connects */
+#define SPB_OBS_SIGNALS 0x4u /* signals across types */
+
+/* spb_ev_obs.op */
+enum { SPB_OP_BIND = 1, SPB_OP_CONNECT = 2, SPB_OP_SYMLINK = 3,
+       SPB_OP_MKNOD = 4 };
+
+#define SPB_OBS_PATH_LEN 256
+
+/* What a call's entry saw (per thread, until its exit). */
+struct spb_obs {
+	__u32 op;
+	__u32 len;   /* bind/connect: the address length the call gave */
+	__s32 dirfd; /* symlinkat, mknodat: the directory (AT_FDCWD: -100) */
+	__u32 mode;  /* mknod */
+	__u8 addr[SPB_ADDR_LEN];
+	char path[SPB_OBS_PATH_LEN]; /* symlink, mknod: the new name */
+};
+
+struct spb_ev_obs {
+	struct spb_ev_hdr h;
+	__s32 ret; /* the call's result: 0 or -errno */
+	__u32 flags; /* SPB_CAP_TYPED, SPB_CAP_NAMED */
+	__u32 uid, euid;
+	struct spb_obs o;
+	char comm[SPB_COMM_LEN];
+};
+
+struct spb_ev_sig {
+	struct spb_ev_hdr h; /* the sender */
+	__s32 sig;
+	__s32 result;  /* the kernel's TRACE_SIGNAL_* verdict */
+	__u32 to_tid, to_tgid;
+	__u32 to_type; /* 0: untyped */
+	__u32 flags;   /* SPB_CAP_NAMED: the sender's */
+	__u64 to_start_ns;
+	__u32 euid, pad;
+	char comm[SPB_COMM_LEN];
+	char to_comm[SPB_COMM_LEN];
+};
+
+/* In-kernel de-duplication of signals: one per (types, signal) */
+struct spb_sig_key {
+	__u32 from_type, to_type;
+	__s32 sig;
+	__u32 gen;
 };
 
 /* spb_ev_hook.why */
@@ -186,7 +239,7 @@ struct spb_config {
 	__u32 daemon_tgid;     /* our own checks are not reported */
 	__u64 late_ns;         /* 0: no "late" re-reporting */
 	__u32 wakeup_bytes;    /* wake the consumer past this much data */
-	__u32 pad;
+	__u32 observe;         /* SPB_OBS_* */
 	__u64 next_gen;        /* spb_task.gen, shared with secpold */
 	struct spb_act act[SPB_ACT_SLOTS];
 };

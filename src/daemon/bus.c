@@ -7,6 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/types.h>
+
+#include "bpf/secpol_bpf.h"
 #include "common/util.h"
 #include "policy/format.h"
 #include "procinfo.h"
@@ -265,7 +268,9 @@ static bool wanted(struct subscriber *s, const struct sp_event *e)
 		kindbit |= 1u << EV_ATTACH;
 	if (!(s->f.kinds & kindbit))
 		return false;
-	if (e->result == EV_ALLOWED && !(s->f.flags & CTL_SUB_SUCCESS))
+	/* -u and -q lines are what those options ask for, -s or not */
+	if (e->result == EV_ALLOWED && !(s->f.flags & CTL_SUB_SUCCESS) &&
+	    e->kind != EV_SIGNAL && e->kind != EV_NET)
 		return false;
 	if ((e->flags & EVF_UNNAMED) && !(s->f.flags & CTL_SUB_UNNAMED))
 		return false;
@@ -275,6 +280,14 @@ static bool wanted(struct subscriber *s, const struct sp_event *e)
 		return false;
 	if (s->f.flags & CTL_SUB_REPEATS)
 		return true;
+	/* a signal: once per (sender type, receiver type, signal) */
+	if (e->kind == EV_SIGNAL) {
+		h = fnv64(h, &e->kind, sizeof(e->kind));
+		h = fnv64(h, &e->type, sizeof(e->type));
+		h = fnv64(h, &e->obj_type, sizeof(e->obj_type));
+		h = fnv64(h, &e->lo, sizeof(e->lo));
+		return seen_add(s, h);
+	}
 	/* -i: a use long after the process started is a new need */
 	late = s->f.late_ms && e->age_ms > s->f.late_ms;
 	if (s->f.flags & CTL_SUB_COMBINE) {
@@ -387,6 +400,24 @@ int bus_flush(struct subscriber *s)
 bool bus_pending(const struct subscriber *s)
 {
 	return s->qlen > 0 || s->lost_pending > 0;
+}
+
+uint32_t bus_observe(const struct bus *b)
+{
+	const struct subscriber *s;
+	uint32_t o = 0;
+
+	for (s = b->subs; s; s = s->next) {
+		if (s->f.kinds & (1u << EV_ATTACH))
+			o |= SPB_OBS_PATHS;
+		if (s->f.kinds & (1u << EV_ABILITY))
+			o |= SPB_OBS_PATHS; /* a connect to a typed channel */
+		if (s->f.kinds & (1u << EV_NET))
+			o |= SPB_OBS_NET;
+		if (s->f.kinds & (1u << EV_SIGNAL))
+			o |= SPB_OBS_SIGNALS;
+	}
+	return o;
 }
 
 void bus_kernel_settings(const struct bus *b, bool *monitoring,

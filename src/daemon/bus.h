@@ -50,6 +50,9 @@ bool bus_pending(const struct subscriber *s);
 int bus_fd(const struct subscriber *s);
 
 /* What the kernel should do for the current monitors. */
+/* What the observation programs must report for the subscribers
+ * (SPB_OBS_*). */
+uint32_t bus_observe(const struct bus *b);
 void bus_kernel_settings(const struct bus *b, bool *monitoring,
 			 bool *repeats, uint64_t *late_ns);
 /* Events dropped for slow monitors, in total. */

@@ -33,6 +33,8 @@ struct collector {
 	struct secpol_bpf *skel;
 	struct ring_buffer *rb;
 	struct bpf_link *l_fork, *l_exec, *l_exit, *l_cap;
+	struct bpf_link *l_obs[16], *l_sig;
+	size_t n_obs;
 	int l_connect, l_sendmsg; /* bpf_link_create fds */
 	struct collector_caps caps;
 	collector_cb cb;
@@ -124,6 +126,58 @@ static void find_cgroup2(char *out, size_t len)
 			return;
 		}
 	}
+}
+
+#define TRACEFS "/sys/kernel/tracing"
+
+/*
+ * The observation programs: per-system-call tracepoints, attached through
+ * tracefs (mounted for the moment if it is not: the attachments stay).
+ * Returns whether all are attached.
+ */
+static bool attach_observers(struct collector *c)
+{
+	struct bpf_program *progs[] = {
+		c->skel->progs.obs_bind_enter,     c->skel->progs.obs_bind_exit,
+		c->skel->progs.obs_connect_enter,  c->skel->progs.obs_connect_exit,
+		c->skel->progs.obs_symlink_enter,  c->skel->progs.obs_symlink_exit,
+		c->skel->progs.obs_symlinkat_enter, c->skel->progs.obs_symlinkat_exit,
+		c->skel->progs.obs_mknod_enter,    c->skel->progs.obs_mknod_exit,
+		c->skel->progs.obs_mknodat_enter,  c->skel->progs.obs_mknodat_exit,
+	};
+	struct statfs sf;
+	bool mounted = false;
+	int e = 0;
+
+	if (statfs(TRACEFS "/events", &sf) < 0) {
+		if (mount("tracefs", TRACEFS, "tracefs",
+			  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0)
+			mounted = true;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(progs); i++) {
+		struct bpf_link *l = bpf_program__attach(progs[i]);
+
+		if (!l) {
+			e = errno;
+			break;
+		}
+		c->l_obs[c->n_obs++] = l;
+	}
+	if (mounted)
+		umount2(TRACEFS, MNT_DETACH);
+	if (e) {
+		log_warn("cannot attach the system call tracepoints (%s): processes without a type are not observed in the path space, and the network (-q) is not",
+			 strerror(e));
+		while (c->n_obs)
+			bpf_link__destroy(c->l_obs[--c->n_obs]);
+		return false;
+	}
+	return true;
+}
+
+void collector_set_observe(struct collector *c, uint32_t what)
+{
+	__atomic_store_n(&c->skel->bss->cfg.observe, what, __ATOMIC_RELEASE);
 }
 
 /* An fd of the cgroup2 root: an existing mount, or one we make for a
@@ -331,6 +385,13 @@ int collector_start(struct collector **out, const struct collector_opts *o,
 		log_warn("the capability:cap_capable tracepoint is not available (%s): capability checks are not observed; secpol abilities still are",
 			 strerror(errno));
 
+	c->caps.observe = attach_observers(c);
+	c->l_sig = bpf_program__attach(c->skel->progs.obs_signal);
+	c->caps.signals = c->l_sig != NULL;
+	if (!c->l_sig)
+		log_warn("the signal:signal_generate tracepoint is not available (%s): signals between types (-u) are not observed",
+			 strerror(errno));
+
 	cg = open_cgroup2_root(o->rundir);
 	if (cg >= 0) {
 		c->l_connect = bpf_link_create(bpf_program__fd(c->skel->progs.unix_connect),
@@ -422,6 +483,9 @@ void collector_stop(struct collector *c, bool keep_types)
 	if (c->l_sendmsg >= 0)
 		close(c->l_sendmsg);
 	bpf_link__destroy(c->l_cap);
+	bpf_link__destroy(c->l_sig);
+	while (c->n_obs)
+		bpf_link__destroy(c->l_obs[--c->n_obs]);
 	if (!keep_types && c->bpffs[0])
 		for (i = 0; i < ARRAY_SIZE(pins); i++) {
 			pin_path(c, pins[i], path, sizeof(path));

@@ -37,6 +37,9 @@ struct collector_caps {
 	bool noaudit;     /* noaudit probes recognised */
 	bool unix_hooks;  /* connect/sendmsg tickets enforced */
 	bool pinned;      /* types survive a restart */
+	bool observe;     /* untyped path space, network (syscall
+			     tracepoints) */
+	bool signals;     /* signals across types (signal_generate) */
 	size_t types_taken_over; /* typed tasks inherited from a previous
 				    secpold */
 };
@@ -48,6 +51,9 @@ int collector_start(struct collector **out, const struct collector_opts *o,
  * processes are still running); otherwise remove every trace. */
 void collector_stop(struct collector *c, bool keep_types);
 const struct collector_caps *collector_caps(const struct collector *c);
+
+/* What the observation programs report (SPB_OBS_*), for monitors. */
+void collector_set_observe(struct collector *c, uint32_t what);
 
 /* Descriptor to poll: readable when the kernel wakes the consumer. */
 int collector_fd(const struct collector *c);

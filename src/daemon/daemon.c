@@ -456,13 +456,16 @@ int daemon_set_policy(struct daemon *d, struct sp_policy *p)
 void daemon_kernel_settings(struct daemon *d, bool new_generation)
 {
 	bool monitoring, repeats;
+	uint32_t observe;
 	uint64_t late_ns;
 
 	daemon_lock(d);
 	bus_kernel_settings(d->bus, &monitoring, &repeats, &late_ns);
+	observe = bus_observe(d->bus);
 	daemon_unlock(d);
 	collector_configure(d->col, monitoring, repeats, late_ns,
 			    new_generation);
+	collector_set_observe(d->col, observe);
 }
 
 static void reload(struct daemon *d)

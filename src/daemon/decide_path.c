@@ -34,6 +34,7 @@
 #include "call.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "observe.h"
 #include "pathres.h"
 #include "policy/ability.h"
 #include "policy/format.h"
@@ -354,6 +355,9 @@ static void bind_other(struct call *c, int sock, int family,
 			       (socklen_t)len);
 		call_act_end(c);
 	}
+	/* secpold made the call: the -q event is its to give */
+	if ((family == AF_INET || family == AF_INET6) && events_wanted(c->d))
+		observe_net(c->d, &c->who, ss, len, r, true);
 	call_result(c, r);
 }
 

@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/strbuf.h"
 #include "daemon.h"
+#include "observe.h"
 #include "procfs.h"
 #include "refusals.h"
 #include "decide.h"
@@ -98,7 +99,9 @@ void events_emit(struct daemon *d, const struct ev_actor *a,
 		return;
 	memset(e, 0, offsetof(struct sp_event, name));
 	e->kind = w->kind;
-	e->flags = w->flags | EVF_SECPOLD | (a->root ? EVF_ROOT : 0);
+	e->flags = w->flags | (a->root ? EVF_ROOT : 0);
+	if (!(w->flags & EVF_OBSERVED))
+		e->flags |= EVF_SECPOLD;
 	e->syscall = a->syscall;
 	fill_process(d, e, a->tid, a->pid, a->start_ns, a->type,
 		     now_ns(CLOCK_BOOTTIME), NULL, true);
@@ -297,6 +300,14 @@ void events_on_record(void *ctx, const void *rec, size_t len)
 	case SPB_EV_HOOK:
 		if (len >= sizeof(struct spb_ev_hook))
 			on_hook(d, rec);
+		break;
+	case SPB_EV_OBS:
+		if (len >= sizeof(struct spb_ev_obs))
+			observe_on_obs(d, rec);
+		break;
+	case SPB_EV_SIG:
+		if (len >= sizeof(struct spb_ev_sig))
+			observe_on_sig(d, rec);
 		break;
 	default:
 		break;

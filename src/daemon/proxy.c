@@ -60,9 +60,13 @@
 /* The daemon's own mount namespace (to return to), set once by the first
  * proxy_init. */
 static int own_mntns = -1;
-/* "/", where a thread's cwd goes back after a bind made from the
- * directory (no thread uses relative paths otherwise) */
-static int home_fd = -1;
+/* the thread's cwd at proxy_init, where it goes back after a bind made
+ * from the process's directory */
+static __thread int home_fd = -1;
+/* a bind left the thread in the process's directory: proxy_leave takes it
+ * back, with secpold's own credentials (home may be closed to the
+ * process's) */
+static __thread bool cwd_moved;
 
 /* The file-system capabilities a change of fsuid clears and restores. */
 #define CAP_FS_MASK                                                           \
@@ -142,15 +146,10 @@ int proxy_init(void)
 		own.refresh = (eff & CAP_FS_MASK) != (prm & CAP_FS_MASK);
 		own.init = true;
 	}
-	if (__atomic_load_n(&home_fd, __ATOMIC_ACQUIRE) < 0) {
-		fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
+	if (home_fd < 0) {
+		home_fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (home_fd < 0)
 			return -errno;
-		if (!__atomic_compare_exchange_n(&home_fd, &expected, fd,
-						 false, __ATOMIC_ACQ_REL,
-						 __ATOMIC_ACQUIRE))
-			close(fd);
-		expected = -1;
 	}
 	if (__atomic_load_n(&own_mntns, __ATOMIC_ACQUIRE) >= 0)
 		return 0;
@@ -162,6 +161,13 @@ int proxy_init(void)
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		close(fd);
 	return 0;
+}
+
+void proxy_fini(void)
+{
+	if (home_fd >= 0)
+		close(home_fd);
+	home_fd = -1;
 }
 
 /* --- switching ------------------------------------------------------------ */
@@ -232,6 +238,11 @@ int proxy_leave(struct proxy_saved *s)
 		bad = -1;
 	if ((ch & CH_FSUID) && own.refresh)
 		bad |= caps_set(own.caps);
+	/* never hold the process's directory (an unmount would be busy) */
+	if (cwd_moved) {
+		bad |= fchdir(home_fd);
+		cwd_moved = false;
+	}
 	return bad ? -ENOTRECOVERABLE : 0;
 }
 
@@ -316,17 +327,15 @@ int proxy_op_bind_unix(int sock, int dirfd, const char *name)
 	if (n >= sizeof(sun.sun_path))
 		return -ENAMETOOLONG;
 	/* bind has no *at form: from the directory we resolved as this
-	 * thread's own cwd (proxy_init).  Not through /proc/self/fd/N: with
+	 * thread's own cwd (proxy_init), until proxy_leave.  Not through /proc/self/fd/N: with
 	 * the process's credentials, the walk through our own /proc entry
 	 * makes capability checks the process never made. */
 	memcpy(sun.sun_path, name, n + 1);
 	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
 	if (fchdir(dirfd) < 0)
 		return -errno;
+	cwd_moved = true; /* proxy_leave goes back */
 	r = bind(sock, (struct sockaddr *)&sun, len) < 0 ? -errno : 0;
-	/* never hold the process's directory (an unmount would be busy) */
-	if (fchdir(home_fd) < 0)
-		r = -ENOTRECOVERABLE;
 	return r;
 }
 

@@ -27,6 +27,8 @@
  * own credentials, to return to.  Call once in every thread that acts for
  * processes, before it does.  0 or -errno. */
 int proxy_init(void);
+/* Before a thread that called proxy_init exits. */
+void proxy_fini(void);
 
 /*
  * One switch of the calling thread to c's credentials (file-system ids,

@@ -165,7 +165,9 @@ static bool take_token(struct refusals *r)
 
 static bool is_refusal(const struct sp_event *e)
 {
-	if (e->result != EV_DENIED || (e->flags & EVF_LEARNING))
+	/* observed calls were not refused: the kernel made them */
+	if (e->result != EV_DENIED ||
+	    (e->flags & (EVF_LEARNING | EVF_OBSERVED)))
 		return false;
 	if (e->kind == EV_ABILITY)
 		/* the kernel's routine probes and checks made with another

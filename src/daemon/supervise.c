@@ -167,6 +167,7 @@ static void *listener_main(void *arg)
 out:
 	if (slot >= 0)
 		collector_act_release(d->col, slot);
+	proxy_fini();
 	free(req);
 	free(resp);
 	/* the main thread frees the listener once no thread is left */

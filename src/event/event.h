@@ -23,8 +23,12 @@ enum ev_kind {
 	EV_LOST = 4,    /* lo = number of events lost before this one */
 	EV_NEWTYPE = 5, /* develop mode made a type for this run: type is
 			   its ID (the policy monitors get names it) */
+	EV_SIGNAL = 6,  /* a signal (lo) sent to process hi of type
+			   obj_type, whose name is in path */
+	EV_NET = 7,     /* an inet bind or connect (syscall): address in
+			   path, port in lo, family in hi; err its errno */
 };
-#define EV_KIND_LAST EV_NEWTYPE
+#define EV_KIND_LAST EV_NET
 
 enum ev_result { EV_ALLOWED = 0, EV_DENIED = 1 };
 
@@ -53,6 +57,8 @@ enum {
 	EVF_LATE = 1 << 6,     /* late by the kernel's threshold (-i) */
 	EVF_LEARNING = 1 << 7, /* allowed only because the type is learning:
 				  the policy would have refused it */
+	EVF_OBSERVED = 1 << 8, /* seen after the kernel did it (a process
+				  without a type): judged, never enforced */
 };
 
 struct sp_event {

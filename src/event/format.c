@@ -7,8 +7,11 @@
  */
 #include <errno.h>
 #include <seccomp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 #include "common/escape.h"
@@ -189,6 +192,43 @@ static void put_verbose(struct strbuf *sb, const struct sp_event *e)
 	sb_putc(sb, ']');
 }
 
+/* "SIGTERM(15)"; a real-time signal "SIGRTMIN+2(36)" */
+static void put_signal(struct strbuf *sb, uint64_t sig)
+{
+	const char *n = sig < 65 ? sigabbrev_np((int)sig) : NULL;
+
+	if (n)
+		sb_printf(sb, "SIG%s(%llu)", n, (unsigned long long)sig);
+	else if (sig >= (uint64_t)SIGRTMIN && sig <= (uint64_t)SIGRTMAX)
+		sb_printf(sb, "SIGRTMIN+%llu(%llu)",
+			  (unsigned long long)(sig - (uint64_t)SIGRTMIN),
+			  (unsigned long long)sig);
+	else
+		sb_printf(sb, "signal(%llu)", (unsigned long long)sig);
+}
+
+/* " bound port 80 on 127.0.0.1", " connected to ::1 port 443", or
+ * " failed to bind port 80 on 0.0.0.0: EACCES" */
+static void put_net(struct strbuf *sb, const struct sp_event *e, bool ok)
+{
+	bool bind = e->syscall == __NR_bind;
+	const char *en = e->err ? strerrorname_np(e->err) : NULL;
+
+	if (!ok)
+		sb_puts(sb, bind ? " failed to bind port " : " failed to connect to ");
+	else
+		sb_puts(sb, bind ? " bound port " : " connected to ");
+	if (bind) {
+		sb_printf(sb, "%llu on ", (unsigned long long)e->lo);
+		sb_escape(sb, e->path, e->path_len, 0);
+	} else {
+		sb_escape(sb, e->path, e->path_len, 0);
+		sb_printf(sb, " port %llu", (unsigned long long)e->lo);
+	}
+	if (!ok)
+		sb_printf(sb, ": %s", en ? en : "?");
+}
+
 void ev_format_text(const struct sp_event *e, const struct sp_policy *p,
 		    const struct ev_format_opts *o, struct strbuf *sb)
 {
@@ -237,6 +277,21 @@ void ev_format_text(const struct sp_event *e, const struct sp_policy *p,
 			sb_puts(sb, reason_str(e->reason));
 		}
 		break;
+	case EV_SIGNAL:
+		sb_puts(sb, "of type ");
+		put_type(sb, p, e->type);
+		sb_puts(sb, " sent signal ");
+		put_signal(sb, e->lo);
+		sb_puts(sb, " to ");
+		sb_escape(sb, e->path, e->path_len, 0);
+		sb_printf(sb, " (pid:%llu) of type ", (unsigned long long)e->hi);
+		put_type(sb, p, e->obj_type);
+		break;
+	case EV_NET:
+		sb_puts(sb, "of type ");
+		put_type(sb, p, e->type);
+		put_net(sb, e, ok);
+		break;
 	case EV_LOST:
 	case EV_NEWTYPE:
 		break;
@@ -281,6 +336,8 @@ void ev_format_json(const struct sp_event *e, const struct sp_policy *p,
 		[EV_LINK] = "link",
 		[EV_LOST] = "lost",
 		[EV_NEWTYPE] = "new_type",
+		[EV_SIGNAL] = "signal",
+		[EV_NET] = "net",
 	};
 	struct strbuf tmp = STRBUF_INIT;
 	const char *sc;
@@ -342,6 +399,18 @@ void ev_format_json(const struct sp_event *e, const struct sp_policy *p,
 		 * QNX prints none there) */
 		if (e->path_len)
 			json_str(sb, "path", e->path, e->path_len);
+	} else if (e->kind == EV_SIGNAL) {
+		sb_printf(sb, ",\"signal\":%llu", (unsigned long long)e->lo);
+		put_signal(&tmp, e->lo);
+		json_str(sb, "signal_name", sb_str(&tmp), tmp.len);
+		sb_printf(sb, ",\"to_pid\":%llu", (unsigned long long)e->hi);
+		json_str(sb, "to_name", e->path, e->path_len);
+		json_type(sb, "to_type", p, e->obj_type);
+	} else if (e->kind == EV_NET) {
+		sb_printf(sb, ",\"family\":\"%s\",\"port\":%llu",
+			  e->hi == AF_INET6 ? "inet6" : "inet",
+			  (unsigned long long)e->lo);
+		json_str(sb, "address", e->path, e->path_len);
 	} else {
 		json_str(sb, "path", e->path, e->path_len);
 		if (e->kind == EV_ATTACH && e->obj_type != SPB_NO_TYPE)
@@ -353,6 +422,8 @@ void ev_format_json(const struct sp_event *e, const struct sp_policy *p,
 		  e->flags & EVF_SECPOLD ? "secpold" : "kernel");
 	if (e->flags & EVF_LEARNING)
 		sb_puts(sb, ",\"learning\":true");
+	if (e->flags & EVF_OBSERVED)
+		sb_puts(sb, ",\"observed\":true");
 	sb_printf(sb, ",\"age_ms\":%u", e->age_ms);
 	if (e->syscall >= 0) {
 		sc = ev_syscall_name(e->syscall);

@@ -124,8 +124,9 @@ static void usage(FILE *out)
 "  -S ability-name  show the values of this custom ability\n"
 "  -v               verbose: time, ids, system call; routine noaudit\n"
 "                   capability probes too\n"
-"  -u               signals between types (not yet supported on Linux)\n"
-"  -q               network channels (not yet supported on Linux)\n"
+"  -u               signals between types (one line per sender type,\n"
+"                   receiver type and signal; -r: every signal)\n"
+"  -q               network: inet binds and connects of every process\n"
 "      --json       one JSON object per line, every field\n"
 "      --queue N    events secpold may hold for this monitor (default %d)\n"
 "      --once       exit when secpold stops instead of reconnecting\n"
@@ -223,12 +224,10 @@ static int parse(int argc, char **argv, struct mopts *o)
 			o->verbose = true;
 			break;
 		case 'u':
-			fprintf(stderr,
-				"secpolmonitor: note: -u (signals between processes of different types) is not yet supported on Linux; no such events will be shown\n");
+			o->sub.kinds |= 1u << EV_SIGNAL;
 			break;
 		case 'q':
-			fprintf(stderr,
-				"secpolmonitor: note: -q (network channel events) is not yet supported on Linux; no such events will be shown\n");
+			o->sub.kinds |= 1u << EV_NET;
 			break;
 		case 'f':
 			if (add_name(o, optarg) < 0)

@@ -77,17 +77,15 @@ $HINT_LINE"
 	expect_text "$stderr" "secpolmonitor: error: no secpold is running for $T/nothing (start one with 'secpold' or push a policy with 'secpol -p'; SECPOL_RUNDIR selects the instance)"
 }
 
-@test "-u and -q: a clear 'not yet supported on Linux' note, and the monitor runs" {
+@test "-u and -q add their lines to -a's: no note, the ability lines unchanged" {
 	mon_start u -a -u
 	mon_start q -a -q
 	deny_ability uq
 	mark u q
 	mon_stop u
 	mon_stop q
-	expect_text "$(cat "$T/mon/u.err")" \
-		"secpolmonitor: note: -u (signals between processes of different types) is not yet supported on Linux; no such events will be shown"
-	expect_text "$(cat "$T/mon/q.err")" \
-		"secpolmonitor: note: -q (network channel events) is not yet supported on Linux; no such events will be shown"
+	expect_text "$(cat "$T/mon/u.err")" ""
+	expect_text "$(cat "$T/mon/q.err")" ""
 	expect_text "$(mon_lines u)" "error: $BIN/uq (pid:N) type app_t lacks ability PATHSPACE as root"
 	expect_text "$(mon_lines q)" "$(mon_lines u)"
 }

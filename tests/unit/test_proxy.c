@@ -164,7 +164,8 @@ static int private_ns(void)
 	return 0;
 }
 
-/* Runs fn in a child after proxy_init, from cwd T; asserts it passed.
+/* Runs fn in a child after proxy_init, from cwd T (the thread's home, to
+ * which a bind takes it back); asserts it passed.
  * With ns, the child first gets a mount namespace of its own. */
 static void in_child_ns(int (*fn)(void), int ns)
 {
@@ -178,14 +179,13 @@ static void in_child_ns(int (*fn)(void), int ns)
 
 		if (ns && private_ns() < 0)
 			_exit(1);
+		if (chdir(T) < 0)
+			_exit(1);
 		r = proxy_init();
-
 		if (r < 0) {
 			fprintf(stderr, "proxy_init: %s\n", strerror(-r));
 			_exit(1);
 		}
-		if (chdir(T) < 0)
-			_exit(1);
 		umask(022);
 		_exit(fn());
 	}

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Events from the observation programs (untyped processes' path space,
+ * inet binds and connects, signals across types): judged against the
+ * policy, reported, never enforced.  See observe.c.
+ */
+#ifndef SECPOL_DAEMON_OBSERVE_H
+#define SECPOL_DAEMON_OBSERVE_H
+
+#include <linux/types.h>
+
+#include "bpf/secpol_bpf.h"
+
+struct daemon;
+struct ev_actor;
+
+void observe_on_obs(struct daemon *d, const struct spb_ev_obs *r);
+void observe_on_sig(struct daemon *d, const struct spb_ev_sig *r);
+/* An inet bind or connect (a->syscall) of address sa, which returned ret
+ * (0 or -errno): a -q event.  decided: secpold made the call for a typed
+ * process (the kernel's tracepoint never sees it). */
+void observe_net(struct daemon *d, const struct ev_actor *a, const void *sa,
+		 size_t len, int ret, bool decided);
+
+#endif
