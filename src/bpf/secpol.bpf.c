@@ -698,6 +698,8 @@ static __always_inline int obs_exit(long ret)
 			SPB_CAP_NAMED;
 	e->uid = task->real_cred->uid.val;
 	e->euid = task->cred->euid.val;
+	e->gid = task->real_cred->gid.val;
+	e->egid = task->cred->egid.val;
 	__builtin_memcpy(&e->o, o, sizeof(e->o));
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bpf_map_delete_elem(&obs_pending, &tid);

@@ -122,7 +122,7 @@ struct spb_ev_obs {
 	struct spb_ev_hdr h;
 	__s32 ret; /* the call's result: 0 or -errno */
 	__u32 flags; /* SPB_CAP_TYPED, SPB_CAP_NAMED */
-	__u32 uid, euid;
+	__u32 uid, euid, gid, egid;
 	struct spb_obs o;
 	char comm[SPB_COMM_LEN];
 };

@@ -357,7 +357,7 @@ static void bind_other(struct call *c, int sock, int family,
 	}
 	/* secpold made the call: the -q event is its to give */
 	if ((family == AF_INET || family == AF_INET6) && events_wanted(c->d))
-		observe_net(c->d, &c->who, ss, len, r, true);
+		observe_net(c->d, &c->who, ss, len, r, NULL);
 	call_result(c, r);
 }
 

@@ -118,9 +118,13 @@ void events_emit(struct daemon *d, const struct ev_actor *a,
 	e->err = w->err;
 	if (w->path)
 		ev_set_path(e, w->path, w->path_len);
-	n = procfs_comm(a->tid, comm, sizeof(comm));
-	if (n > 0)
-		ev_set_comm(e, comm, (size_t)n);
+	if (w->comm) {
+		ev_set_comm(e, w->comm, strnlen(w->comm, w->comm_len));
+	} else {
+		n = procfs_comm(a->tid, comm, sizeof(comm));
+		if (n > 0)
+			ev_set_comm(e, comm, (size_t)n);
+	}
 	publish(d, e);
 	free(e);
 }

@@ -41,6 +41,9 @@ struct ev_what {
 	const char *path; /* may be NULL */
 	size_t path_len;
 	int err; /* errno returned to the process, 0 if none */
+	const char *comm; /* the thread's name if known (else read from
+			     /proc), comm_len bytes */
+	size_t comm_len;
 };
 
 /* Is anyone listening?  (Callers skip building what nobody reads.) */

@@ -25,11 +25,11 @@
 #include "procfs.h"
 #include "policy/ability.h"
 
+/* From the record alone: the process may be gone already, and /proc
+ * costs more than the event. */
 static void actor_of(const struct spb_ev_hdr *h, uint32_t uid, uint32_t euid,
 		     int syscall, struct ev_actor *a)
 {
-	struct proc_creds cr;
-
 	memset(a, 0, sizeof(*a));
 	a->tid = (pid_t)h->tid;
 	a->pid = (pid_t)h->tgid;
@@ -39,9 +39,6 @@ static void actor_of(const struct spb_ev_hdr *h, uint32_t uid, uint32_t euid,
 	a->euid = euid;
 	a->root = euid == 0;
 	a->syscall = syscall;
-	/* the groups, while the process is there */
-	if (procfs_creds(a->tid, &cr) == 0)
-		a->gid = cr.gid, a->egid = cr.egid;
 }
 
 /* An absolute path for what the process wrote: 0, or -1 if it stays as
@@ -100,7 +97,8 @@ static void on_unix(struct daemon *d, const struct spb_ev_obs *r,
 		    const struct sp_policy *p, struct ev_actor *a)
 {
 	char raw[SPB_ADDR_LEN + 2], path[PATH_MAX];
-	struct ev_what w = {.flags = EVF_OBSERVED, .obj_type = SPB_NO_TYPE};
+	struct ev_what w = {.flags = EVF_OBSERVED, .obj_type = SPB_NO_TYPE,
+			    .comm = r->comm, .comm_len = SPB_COMM_LEN};
 	struct chan_info ci;
 	size_t len;
 	bool abstract;
@@ -162,7 +160,8 @@ static void on_path(struct daemon *d, const struct spb_ev_obs *r,
 		    const struct sp_policy *p, struct ev_actor *a)
 {
 	char raw[SPB_OBS_PATH_LEN + 1], path[PATH_MAX];
-	struct ev_what w = {.flags = EVF_OBSERVED, .obj_type = SPB_NO_TYPE};
+	struct ev_what w = {.flags = EVF_OBSERVED, .obj_type = SPB_NO_TYPE,
+			    .comm = r->comm, .comm_len = SPB_COMM_LEN};
 	enum sp_path_result pr;
 	uint32_t chan = 0;
 
@@ -185,9 +184,10 @@ static void on_path(struct daemon *d, const struct spb_ev_obs *r,
 }
 
 void observe_net(struct daemon *d, const struct ev_actor *a, const void *sa,
-		 size_t len, int ret, bool decided)
+		 size_t len, int ret, const char *comm)
 {
-	struct ev_what w = {.kind = EV_NET, .obj_type = SPB_NO_TYPE};
+	struct ev_what w = {.kind = EV_NET, .obj_type = SPB_NO_TYPE,
+			    .comm = comm, .comm_len = SPB_COMM_LEN};
 	char text[INET6_ADDRSTRLEN + 2];
 	uint16_t family, port;
 
@@ -214,7 +214,7 @@ void observe_net(struct daemon *d, const struct ev_actor *a, const void *sa,
 	w.allowed = ret == 0 ||
 		    (a->syscall == __NR_connect && ret == -EINPROGRESS);
 	w.err = w.allowed ? 0 : -ret;
-	w.flags = decided ? 0 : EVF_OBSERVED;
+	w.flags = comm ? EVF_OBSERVED : 0;
 	w.lo = port;
 	w.hi = family;
 	w.path = text;
@@ -235,10 +235,12 @@ void observe_on_obs(struct daemon *d, const struct spb_ev_obs *r)
 	if (!events_wanted(d))
 		return;
 	actor_of(&r->h, r->uid, r->euid, nr, &a);
+	a.gid = r->gid;
+	a.egid = r->egid;
 	memcpy(&family, r->o.addr, sizeof(family));
 	if ((r->o.op == SPB_OP_BIND || r->o.op == SPB_OP_CONNECT) &&
 	    family != AF_UNIX)
-		return observe_net(d, &a, r->o.addr, r->o.len, r->ret, false);
+		return observe_net(d, &a, r->o.addr, r->o.len, r->ret, r->comm);
 	/* what the kernel refused made nothing: not a path-space event */
 	if (r->ret < 0 || (r->flags & SPB_CAP_TYPED))
 		return;
@@ -254,7 +256,8 @@ void observe_on_obs(struct daemon *d, const struct spb_ev_obs *r)
 
 void observe_on_sig(struct daemon *d, const struct spb_ev_sig *r)
 {
-	struct ev_what w = {.kind = EV_SIGNAL};
+	struct ev_what w = {.kind = EV_SIGNAL, .comm = r->comm,
+			    .comm_len = SPB_COMM_LEN};
 	char name[EV_NAME_MAX + 1];
 	struct ev_actor a;
 	size_t n;
