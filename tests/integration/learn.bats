@@ -20,6 +20,11 @@ teardown_file() {
 	spt_cleanup
 }
 
+# how many monitors (and generators) secpold serves
+subscribers() {
+	"$CTLTEST" hello | sed -nE 's/.* subscribers=([0-9]+)$/\1/p'
+}
+
 @test "a learning type is refused nothing, and every would-be refusal is reported as such" {
 	mon_start m -aps
 	mon_start j -aps --json
@@ -101,6 +106,38 @@ PY
 	[ ! -e "$SCRATCH/w/dev6" ] || die "a type the policy lacks ran after -E"
 	run "$SECPOL" -D -i "$SCRATCH/learn.bin"
 	expect_status 2
+}
+
+@test "secpolgenerate -l learns from the running secpold; its policy compiles and then enforces what was learned" {
+	local gen n0
+	"$SECPOL" -p -E -i "$SCRATCH/learn.bin" >/dev/null 2>&1 || die "push -E failed"
+	n0=$(subscribers)
+	"$SECPOL_BIN/secpolgenerate" -l -s "$SCRATCH/live.state" -o "$SCRATCH/live.sp" \
+		2>"$SCRATCH/live.err" &
+	gen=$!
+	wait_until 20 eval '[ "$(subscribers)" -gt "$n0" ]' ||
+		die "secpolgenerate did not subscribe:" "$(cat "$SCRATCH/live.err")"
+	mkdir -p "$SCRATCH/live"
+	touch "$SCRATCH/live/f"
+	sp_expect ok l_t bind "$SCRATCH/live/s"
+	sp_expect ok l_t chown "$SCRATCH/live/f" 1234 1234
+	# the events reach it through the bus, in order: a marker last
+	sp_expect EPERM e_t bind "$SCRATCH/live/marker"
+	sleep 1
+	kill -INT "$gen"
+	wait "$gen" || die "secpolgenerate -l exited with $?:" "$(cat "$SCRATCH/live.err")"
+	grep -q "^allow_attach l_t $SCRATCH/live/s;" "$SCRATCH/live.sp" ||
+		die "no attach rule learned:" "$(cat "$SCRATCH/live.sp")"
+	grep -Eq "^[[:space:]]+chown" "$SCRATCH/live.sp" || die "chown not learned:" "$(cat "$SCRATCH/live.sp")"
+	[ -s "$SCRATCH/live.state" ] || die "no state file"
+	# the learned policy compiles; pushed, l_t may do what it did and no more
+	"$SECPOLCOMPILE" -m -o "$SCRATCH/live.bin" "$SCRATCH/live.sp" 2>"$SCRATCH/live.cerr" ||
+		die "the learned policy does not compile:" "$(cat "$SCRATCH/live.cerr")" "$(cat "$SCRATCH/live.sp")"
+	"$SECPOL" -p -i "$SCRATCH/live.bin" >/dev/null 2>&1 || die "push failed"
+	rm -f "$SCRATCH/live/s"
+	sp_expect ok l_t bind "$SCRATCH/live/s"
+	sp_expect EACCES l_t bind "$SCRATCH/live/other"
+	"$SECPOL" -p -i "$SCRATCH/learn.bin" >/dev/null 2>&1 || die "push back failed"
 }
 
 @test "secpold stops cleanly on SIGTERM and leaves nothing behind" {
