@@ -572,19 +572,14 @@ int unix_sendmsg(struct bpf_sock_addr *ctx)
  * thread's bind pays one map update at entry and one lookup at exit, and
  * only while a monitor asks for these events (cfg.observe).
  */
+/* what a call's entry saw, per thread until its exit (task storage:
+ * no hash update or delete on the way) */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct spb_obs);
 } obs_pending SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct spb_obs);
-} obs_scratch SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -612,7 +607,6 @@ static __always_inline struct spb_task *my_type(void)
 static __always_inline int obs_addr_enter(__u32 op, const void *uaddr,
 					  __u64 len)
 {
-	__u32 zero = 0, tid = (__u32)bpf_get_current_pid_tgid();
 	struct spb_obs *o;
 	__u16 family = 0;
 	bool typed;
@@ -632,10 +626,10 @@ static __always_inline int obs_addr_enter(__u32 op, const void *uaddr,
 	} else {
 		return 0;
 	}
-	o = bpf_map_lookup_elem(&obs_scratch, &zero);
+	o = bpf_task_storage_get(&obs_pending, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!o)
 		return 0;
-	o->op = op;
 	o->len = len > SPB_ADDR_LEN ? SPB_ADDR_LEN : (__u32)len;
 	o->dirfd = 0;
 	o->mode = 0;
@@ -643,7 +637,7 @@ static __always_inline int obs_addr_enter(__u32 op, const void *uaddr,
 	__builtin_memset(o->addr, 0, sizeof(o->addr));
 	if (o->len)
 		bpf_probe_read_user(o->addr, o->len, uaddr);
-	bpf_map_update_elem(&obs_pending, &tid, o, BPF_ANY);
+	o->op = op; /* last: the exit reports only a complete entry */
 	return 0;
 }
 
@@ -651,7 +645,6 @@ static __always_inline int obs_addr_enter(__u32 op, const void *uaddr,
 static __always_inline int obs_path_enter(__u32 op, __s32 dirfd,
 					  const char *upath, __u32 mode)
 {
-	__u32 zero = 0, tid = (__u32)bpf_get_current_pid_tgid();
 	__u32 kind = mode & S_IFMT_NR;
 	struct spb_obs *o;
 
@@ -660,36 +653,39 @@ static __always_inline int obs_path_enter(__u32 op, __s32 dirfd,
 	/* a regular file or a device is not a name in the path space */
 	if (op == SPB_OP_MKNOD && kind != S_IFIFO_NR && kind != S_IFSOCK_NR)
 		return 0;
-	o = bpf_map_lookup_elem(&obs_scratch, &zero);
+	o = bpf_task_storage_get(&obs_pending, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!o)
 		return 0;
-	o->op = op;
+	o->op = 0;
 	o->len = 0;
 	o->dirfd = dirfd;
 	o->mode = mode;
 	if (bpf_probe_read_user_str(o->path, sizeof(o->path), upath) <= 0)
 		return 0;
-	bpf_map_update_elem(&obs_pending, &tid, o, BPF_ANY);
+	o->op = op;
 	return 0;
 }
 
-static __always_inline int obs_exit(long ret)
+/* op: the call this exit is of (an entry of another call left behind,
+ * by a call the filter skipped, is not this one) */
+static __always_inline int obs_exit(__u32 op, long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct spb_obs *o = bpf_map_lookup_elem(&obs_pending, &tid);
-	struct task_struct *task;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct spb_obs *o;
 	struct spb_task *ti;
 	struct spb_ev_obs *e;
 
-	if (!o)
+	/* no storage made here: a thread that never entered has none */
+	o = bpf_task_storage_get(&obs_pending, task, 0, 0);
+	if (!o || o->op != op)
 		return 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count(SPB_STAT_LOST);
-		bpf_map_delete_elem(&obs_pending, &tid);
+		o->op = 0;
 		return 0;
 	}
-	task = bpf_get_current_task_btf();
 	ti = my_type();
 	fill_hdr(&e->h, SPB_EV_OBS, task, ti ? ti->type : 0);
 	e->ret = (__s32)ret;
@@ -702,7 +698,7 @@ static __always_inline int obs_exit(long ret)
 	e->egid = task->cred->egid.val;
 	__builtin_memcpy(&e->o, o, sizeof(e->o));
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	bpf_map_delete_elem(&obs_pending, &tid);
+	o->op = 0;
 	submit(e);
 	return 0;
 }
@@ -752,37 +748,37 @@ int obs_mknodat_enter(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_exit_bind")
 int obs_bind_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return obs_exit(ctx->ret);
+	return obs_exit(SPB_OP_BIND, ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_connect")
 int obs_connect_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return obs_exit(ctx->ret);
+	return obs_exit(SPB_OP_CONNECT, ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_symlink")
 int obs_symlink_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return obs_exit(ctx->ret);
+	return obs_exit(SPB_OP_SYMLINK, ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_symlinkat")
 int obs_symlinkat_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return obs_exit(ctx->ret);
+	return obs_exit(SPB_OP_SYMLINK, ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_mknod")
 int obs_mknod_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return obs_exit(ctx->ret);
+	return obs_exit(SPB_OP_MKNOD, ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_mknodat")
 int obs_mknodat_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return obs_exit(ctx->ret);
+	return obs_exit(SPB_OP_MKNOD, ctx->ret);
 }
 
 /* A signal from the current task to another: one event per new (sender
