@@ -610,12 +610,15 @@ static __always_inline int obs_addr_enter(__u32 op, const void *uaddr,
 	struct spb_obs *o;
 	__u16 family = 0;
 	bool typed;
+	__u32 n;
 
 	if (!cfg.observe || !uaddr || is_daemon())
 		return 0;
 	if (bpf_probe_read_user(&family, sizeof(family), uaddr) < 0)
 		return 0;
 	typed = my_type() != NULL;
+	if (op == SPB_OP_SENDTO && family != AF_UNIX_NR)
+		return 0;
 	if (family == AF_UNIX_NR) {
 		/* typed processes' unix calls are secpold's decisions */
 		if (typed || !(cfg.observe & SPB_OBS_PATHS))
@@ -630,13 +633,18 @@ static __always_inline int obs_addr_enter(__u32 op, const void *uaddr,
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!o)
 		return 0;
-	o->len = len > SPB_ADDR_LEN ? SPB_ADDR_LEN : (__u32)len;
+	n = len > SPB_ADDR_LEN ? SPB_ADDR_LEN : (__u32)len;
+	o->len = n;
 	o->dirfd = 0;
 	o->mode = 0;
 	o->path[0] = 0;
 	__builtin_memset(o->addr, 0, sizeof(o->addr));
-	if (o->len)
-		bpf_probe_read_user(o->addr, o->len, uaddr);
+	/* n is at most 112, but the compiler may drop a bound it knows to be
+	 * redundant: hide n from it, so that the mask the verifier needs
+	 * stays */
+	asm volatile("" : "+r"(n));
+	if (n)
+		bpf_probe_read_user(o->addr, n & 0x7f, uaddr);
 	o->op = op; /* last: the exit reports only a complete entry */
 	return 0;
 }
@@ -652,6 +660,8 @@ static __always_inline int obs_path_enter(__u32 op, __s32 dirfd,
 		return 0;
 	/* a regular file or a device is not a name in the path space */
 	if (op == SPB_OP_MKNOD && kind != S_IFIFO_NR && kind != S_IFSOCK_NR)
+		return 0;
+	if (!upath)
 		return 0;
 	o = bpf_task_storage_get(&obs_pending, bpf_get_current_task_btf(), 0,
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -743,6 +753,49 @@ int obs_mknodat_enter(struct trace_event_raw_sys_enter *ctx)
 {
 	return obs_path_enter(SPB_OP_MKNOD, (__s32)ctx->args[0],
 			      (const char *)ctx->args[1], (__u32)ctx->args[2]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_sendto")
+int obs_sendto_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return obs_addr_enter(SPB_OP_SENDTO, (const void *)ctx->args[4],
+			      ctx->args[5]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_sendmsg")
+int obs_sendmsg_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct user_msghdr mh;
+
+	if (!(cfg.observe & SPB_OBS_PATHS) ||
+	    bpf_probe_read_user(&mh, sizeof(mh), (const void *)ctx->args[1]) < 0)
+		return 0;
+	return obs_addr_enter(SPB_OP_SENDTO, mh.msg_name, mh.msg_namelen);
+}
+
+SEC("tracepoint/syscalls/sys_exit_sendmsg")
+int obs_sendmsg_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return obs_exit(SPB_OP_SENDTO, ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_enter_mount")
+int obs_mount_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return obs_path_enter(SPB_OP_MOUNT, AT_FDCWD_NR,
+			      (const char *)ctx->args[1], 0);
+}
+
+SEC("tracepoint/syscalls/sys_exit_sendto")
+int obs_sendto_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return obs_exit(SPB_OP_SENDTO, ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_mount")
+int obs_mount_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return obs_exit(SPB_OP_MOUNT, ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_bind")

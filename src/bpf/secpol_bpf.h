@@ -104,7 +104,7 @@ struct spb_ev_fork {
 
 /* spb_ev_obs.op */
 enum { SPB_OP_BIND = 1, SPB_OP_CONNECT = 2, SPB_OP_SYMLINK = 3,
-       SPB_OP_MKNOD = 4 };
+       SPB_OP_MKNOD = 4, SPB_OP_MOUNT = 5, SPB_OP_SENDTO = 6 };
 
 #define SPB_OBS_PATH_LEN 256
 

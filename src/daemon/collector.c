@@ -33,7 +33,7 @@ struct collector {
 	struct secpol_bpf *skel;
 	struct ring_buffer *rb;
 	struct bpf_link *l_fork, *l_exec, *l_exit, *l_cap;
-	struct bpf_link *l_obs[16], *l_sig;
+	struct bpf_link *l_obs[20], *l_sig;
 	size_t n_obs;
 	int l_connect, l_sendmsg; /* bpf_link_create fds */
 	struct collector_caps caps;
@@ -144,6 +144,9 @@ static bool attach_observers(struct collector *c)
 		c->skel->progs.obs_symlinkat_enter, c->skel->progs.obs_symlinkat_exit,
 		c->skel->progs.obs_mknod_enter,    c->skel->progs.obs_mknod_exit,
 		c->skel->progs.obs_mknodat_enter,  c->skel->progs.obs_mknodat_exit,
+		c->skel->progs.obs_sendto_enter,   c->skel->progs.obs_sendto_exit,
+		c->skel->progs.obs_sendmsg_enter,  c->skel->progs.obs_sendmsg_exit,
+		c->skel->progs.obs_mount_enter,    c->skel->progs.obs_mount_exit,
 	};
 	struct statfs sf;
 	bool mounted = false;

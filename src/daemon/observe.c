@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * What the observation programs saw, judged and turned into events: unix
- * binds, connects, symlinks and mknods of processes without a type (judged
+ * binds, connects and addressed sends, symlinks, mknods and mounts of
+ * processes without a type (judged
  * against the default type's rules, never enforced: the kernel already
  * did them), inet binds and connects of every process (-q), and signals
  * from one type to another (-u).
@@ -124,8 +125,8 @@ static void on_unix(struct daemon *d, const struct spb_ev_obs *r,
 		w.path_len = len;
 		return events_emit(d, a, &w);
 	}
-	/* a connect: to a typed process's channel it needs channel_connect
-	 * for that type (untyped channels are free) */
+	/* a connect or an addressed send: to a typed process's channel it
+	 * needs channel_connect for that type (untyped channels are free) */
 	daemon_lock(d);
 	if (abstract) {
 		struct stat st;
@@ -227,9 +228,13 @@ void observe_on_obs(struct daemon *d, const struct spb_ev_obs *r)
 	const struct sp_policy *p;
 	struct ev_actor a;
 	uint16_t family;
+	bool addr = r->o.op == SPB_OP_BIND || r->o.op == SPB_OP_CONNECT ||
+		    r->o.op == SPB_OP_SENDTO;
 	int nr = r->o.op == SPB_OP_BIND    ? __NR_bind :
 		 r->o.op == SPB_OP_CONNECT ? __NR_connect :
+		 r->o.op == SPB_OP_SENDTO  ? __NR_sendto :
 		 r->o.op == SPB_OP_SYMLINK ? __NR_symlinkat :
+		 r->o.op == SPB_OP_MOUNT   ? __NR_mount :
 					     __NR_mknodat;
 
 	if (!events_wanted(d))
@@ -238,8 +243,7 @@ void observe_on_obs(struct daemon *d, const struct spb_ev_obs *r)
 	a.gid = r->gid;
 	a.egid = r->egid;
 	memcpy(&family, r->o.addr, sizeof(family));
-	if ((r->o.op == SPB_OP_BIND || r->o.op == SPB_OP_CONNECT) &&
-	    family != AF_UNIX)
+	if (addr && family != AF_UNIX)
 		return observe_net(d, &a, r->o.addr, r->o.len, r->ret, r->comm);
 	/* what the kernel refused made nothing: not a path-space event */
 	if (r->ret < 0 || (r->flags & SPB_CAP_TYPED))
@@ -247,7 +251,7 @@ void observe_on_obs(struct daemon *d, const struct spb_ev_obs *r)
 	p = daemon_policy_get(d);
 	if (!p)
 		return;
-	if (r->o.op == SPB_OP_BIND || r->o.op == SPB_OP_CONNECT)
+	if (addr)
 		on_unix(d, r, p, &a);
 	else
 		on_path(d, r, p, &a);

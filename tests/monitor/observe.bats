@@ -30,7 +30,7 @@ obs_lines() {
 	mon_raw "$1" | sed -E 's/ \(pid:[0-9]+\) / (pid:N) /' | grep -E -- "$2"
 }
 
-@test "untyped bind, mknod and symlink are judged against the default type's rules, and happen anyway" {
+@test "untyped bind, mknod, symlink and mount are judged against the default type's rules, and happen anyway" {
 	local p
 	p=$(probe obsprobe)
 	mon_start m -ps -f obsprobe -f marker
@@ -43,6 +43,9 @@ obs_lines() {
 	# path as written)
 	(cd "$T/ok" && "$p" listen-for rel.sock 1 >/dev/null)
 	"$p" bind "@secpol-obs-$$" >/dev/null
+	mkdir -p "$T/srv/mnt"
+	"$p" mount-tmpfs "$T/srv/mnt" >/dev/null
+	umount "$T/srv/mnt"
 	mark m
 	mon_stop m
 	[ -S "$T/no/b.sock" ] && [ -p "$T/no/f" ] || die "an observed call was refused"
@@ -52,10 +55,11 @@ error: $BIN/obsprobe (pid:N) of type default failed to attach to path $NO/b.sock
 info: $BIN/obsprobe (pid:N) of type default created link to path $OK/l
 error: $BIN/obsprobe (pid:N) of type default failed to attach to path $NO/f: no rule
 info: $BIN/obsprobe (pid:N) of type default attached channel to path $OK/rel.sock
-error: $BIN/obsprobe (pid:N) of type default failed to attach to path @secpol-obs-$$: no rule"
+error: $BIN/obsprobe (pid:N) of type default failed to attach to path @secpol-obs-$$: no rule
+error: $BIN/obsprobe (pid:N) of type default failed to attach to path $(escape_bytes "$T/srv")/mnt: no rule"
 }
 
-@test "an untyped connect to a typed channel is judged as CHANNEL_CONNECT of its type" {
+@test "an untyped connect or addressed send to a typed channel is judged as CHANNEL_CONNECT of its type" {
 	local p
 	p=$(probe obsconn)
 	"$ON" -T srv_t "$SPTEST" serve "$T/srv/s.sock" 100 "$T/srv/ready" >/dev/null 2>&1 &
@@ -81,6 +85,20 @@ error: $BIN/obsprobe (pid:N) of type default failed to attach to path @secpol-ob
 	wait "$srv" 2>/dev/null || true
 	mon_raw j | grep '"ability":"CHANNEL_CONNECT"' | grep -q '"observed":true,' ||
 		die "not marked observed:" "$(mon_raw j)"
+	# an addressed send to a typed datagram channel is judged the same way
+	"$ON" -T srv_t "$SPTEST" dgram-serve "$T/srv/d.sock" 100 "$T/srv/ready3" >/dev/null 2>&1 &
+	srv=$!
+	for _ in $(seq 100); do [ -e "$T/srv/ready3" ] && break; sleep 0.1; done
+	mon_start s -a -f obssend -f obssendmsg -f marker
+	"$(probe obssend)" sendto "$T/srv/d.sock" >/dev/null
+	"$(probe obssendmsg)" sendmsg "$T/srv/d.sock" >/dev/null
+	mark s
+	mon_stop s
+	kill "$srv"
+	wait "$srv" 2>/dev/null || true
+	expect_text "$(obs_lines s obssend)" \
+		"error: $BIN/obssend (pid:N) type default lacks ability CHANNEL_CONNECT(1) (srv_t) as root
+error: $BIN/obssendmsg (pid:N) type default lacks ability CHANNEL_CONNECT(1) (srv_t) as root"
 }
 
 @test "-u: a signal across types, once per (sender type, receiver type, signal); -r: each" {
