@@ -27,18 +27,11 @@ printf '%s\n' "type default;" "type enf_t;" "type learn_t;" "learn learn_t;" \
 inst_start "$S/learn.sp"
 "$BIN/secpolmonitor" --json -s -o "$S/mon.json" &
 MON=$!
-for _ in $(seq 100); do
-	[ -e "$S/mon.json" ] && break
-	sleep 0.1
-done
+wait_file "$S/mon.json" || { log "learn: the monitor did not subscribe"; exit 1; }
 
-# median of the rounds' call medians (ns): TYPE OP PATH
+# the median call (ns): TYPE OP PATH
 timed() {
-	local t=$1 op=$2 path=$3 out
-	for _ in $(seq "$ROUNDS"); do
-		out=$("$BIN/on" -T "$t" "$SPB" run "$op" "$N" "$W" "$path") || return 1
-		echo "${out%% *}"
-	done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+	median_ns "$BIN/on" -T "$1" "$SPB" run "$2" "$N" "$W" "$3"
 }
 
 echo

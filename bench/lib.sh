@@ -6,6 +6,8 @@
 #   inst_start FILE.sp     compiles the policy and starts secpold on it
 #   inst_on_exit CMD       a command for the exit trap (before secpold stops)
 #   us NS                  nanoseconds as microseconds, one decimal
+#   median_ns CMD...       the median of CMD's first field over $ROUNDS runs
+#   wait_file FILE         until FILE exists (10 s); 1 if it did not appear
 
 BUILD=${BUILD:-build}
 BIN=$PWD/$BUILD/bin
@@ -16,6 +18,23 @@ log() { printf '%s\n' "$*" >&2; }
 us() { awk -v n="$1" 'BEGIN { printf "%.1f", n / 1000 }'; }
 
 inst_on_exit() { INST_EXIT+=("$1"); }
+
+# CMD is an `spbench run`, whose line starts with the run's call median
+median_ns() {
+	local out
+	for _ in $(seq "$ROUNDS"); do
+		out=$("$@") || return 1
+		echo "${out%% *}"
+	done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+wait_file() {
+	for _ in $(seq 100); do
+		[ -e "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 
 inst_cleanup() {
 	local d c

@@ -25,29 +25,24 @@ inst_on_exit '[ -n "$MON" ] && kill -TERM "$MON" 2>/dev/null; [ -n "$SRV" ] && k
 mkdir -p "$S/w"
 "$SPB" serve "$S/srv.sock" "$S/srv.ready" 2>/dev/null &
 SRV=$!
-for _ in $(seq 100); do
-	[ -e "$S/srv.ready" ] && break
-	sleep 0.1
-done
+wait_file "$S/srv.ready" || { log "observe: the server did not start"; exit 1; }
 
-# spbench takes OP N WARMUP [ARG]
-run_op() {
-	local op=$1 arg=${2:-}
-	for _ in $(seq "$ROUNDS"); do
-		out=$("$SPB" run "$op" "$N" "$W" $arg) || return 1
-		echo "${out%% *}"
-	done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+# ARRAY: every call's median (ns), untyped, into ARRAY[op]
+time_ops() {
+	local -n into=$1
+	local op arg
+	for op in bind symlink connect getppid; do
+		case $op in
+		bind | symlink) arg=("$S/w/x") ;;
+		connect) arg=("$S/srv.sock") ;;
+		*) arg=() ;;
+		esac
+		into[$op]=$(median_ns "$SPB" run "$op" "$N" "$W" "${arg[@]}")
+	done
 }
 
 declare -A before after
-for op in bind symlink connect getppid; do
-	case $op in
-	bind | symlink) arg=$S/w/x ;;
-	connect) arg=$S/srv.sock ;;
-	*) arg="" ;;
-	esac
-	before[$op]=$(run_op "$op" "$arg")
-done
+time_ops before
 
 printf '%s\n' "type default;" "allow_attach default $S/w/...;" \
 	"allow_link default $S/w/...;" >"$S/obs.sp"
@@ -55,14 +50,7 @@ inst_start "$S/obs.sp"
 "$BIN/secpolmonitor" -apsuq -o /dev/null &
 MON=$!
 sleep 1
-for op in bind symlink connect getppid; do
-	case $op in
-	bind | symlink) arg=$S/w/x ;;
-	connect) arg=$S/srv.sock ;;
-	*) arg="" ;;
-	esac
-	after[$op]=$(run_op "$op" "$arg")
-done
+time_ops after
 kill -TERM "$MON"
 wait "$MON" 2>/dev/null
 MON=""
@@ -79,10 +67,7 @@ done
 # queue made deep enough for a burst)
 "$BIN/secpolmonitor" -p -s -r --queue 65536 -o "$S/rate.out" &
 MON=$!
-for _ in $(seq 100); do
-	[ -e "$S/rate.out" ] && break
-	sleep 0.1
-done
+wait_file "$S/rate.out" || { log "observe: the monitor did not subscribe"; exit 1; }
 # two binders (one per CPU): one process alone makes about 55,000 a second
 t0=$(date +%s%N)
 "$SPB" run bind $((EVENTS / 2)) 0 "$S/w/r1" >/dev/null &

@@ -441,6 +441,16 @@ static int diag_get(struct chantab *t, uint64_t netns)
 	return -1;
 }
 
+int sock_int_opt(int sock, int opt)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	if (getsockopt(sock, SOL_SOCKET, opt, &v, &len) < 0)
+		return -errno;
+	return v;
+}
+
 uint64_t sock_netns(int fd)
 {
 	struct stat st;
@@ -704,8 +714,9 @@ int chantab_add_path(struct chantab *t, dev_t dev, ino_t ino,
 	return chantab_add_path_ns(t, dev, ino, 0, ci);
 }
 
-int chantab_add_path_ns(struct chantab *t, dev_t dev, ino_t ino,
-			uint64_t netns, const struct chan_info *ci)
+/* The entry of a path socket, made if there is none; an existing one is
+ * no longer counted (the caller counts what it writes into it). */
+static struct chan_ent *path_entry(struct chantab *t, dev_t dev, ino_t ino)
 {
 	struct chan_ent **pp = find_path(t, dev, ino);
 	struct chan_ent *e;
@@ -713,19 +724,28 @@ int chantab_add_path_ns(struct chantab *t, dev_t dev, ino_t ino,
 	if (pp) {
 		e = *pp;
 		count(t, &e->ci, -1);
-	} else {
-		e = calloc(1, sizeof(*e));
-		if (!e)
-			return -ENOMEM;
-		e->hash = hash_path(t, dev, ino);
-		e->dev = dev;
-		e->ino = ino;
+		return e;
 	}
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->hash = hash_path(t, dev, ino);
+	e->dev = dev;
+	e->ino = ino;
+	insert(t, e);
+	return e;
+}
+
+int chantab_add_path_ns(struct chantab *t, dev_t dev, ino_t ino,
+			uint64_t netns, const struct chan_info *ci)
+{
+	struct chan_ent *e = path_entry(t, dev, ino);
+
+	if (!e)
+		return -ENOMEM;
 	e->ci = *ci;
 	e->netns = netns;
 	count(t, &e->ci, 1);
-	if (pp == NULL)
-		insert(t, e);
 	/* Unknown: find the namespace that holds the socket while its
 	 * binder is surely alive: that is where the binder (or we) are. */
 	if (!netns)
@@ -739,21 +759,10 @@ int chantab_add_path_ns(struct chantab *t, dev_t dev, ino_t ino,
 int chantab_reserve_path(struct chantab *t, dev_t dev, ino_t ino,
 			 const struct chan_info *ci)
 {
-	struct chan_ent **pp = find_path(t, dev, ino);
-	struct chan_ent *e;
+	struct chan_ent *e = path_entry(t, dev, ino);
 
-	if (pp) {
-		e = *pp;
-		count(t, &e->ci, -1);
-	} else {
-		e = calloc(1, sizeof(*e));
-		if (!e)
-			return -ENOMEM;
-		e->hash = hash_path(t, dev, ino);
-		e->dev = dev;
-		e->ino = ino;
-		insert(t, e);
-	}
+	if (!e)
+		return -ENOMEM;
 	e->ci = *ci;
 	e->netns = 0;
 	count(t, &e->ci, 1);

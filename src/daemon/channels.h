@@ -27,6 +27,8 @@ struct chan_info {
 
 /* The network namespace (inode of its ns file) a socket lives in, or 0. */
 uint64_t sock_netns(int fd);
+/* A SOL_SOCKET option of int size (SO_DOMAIN, SO_TYPE, ...), or -errno. */
+int sock_int_opt(int sock, int opt);
 
 struct chantab *chantab_new(void);
 void chantab_free(struct chantab *t);

@@ -42,16 +42,6 @@
 #include "procmem.h"
 #include "uaddr.h"
 
-static int sock_int_opt(int sock, int opt)
-{
-	int v = -1;
-	socklen_t len = sizeof(v);
-
-	if (getsockopt(sock, SOL_SOCKET, opt, &v, &len) < 0)
-		return -errno;
-	return v;
-}
-
 /* No ticket may be left for the thread (see above). */
 static void clear_ticket(struct call *c)
 {

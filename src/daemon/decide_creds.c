@@ -16,6 +16,17 @@
 #include "call.h"
 #include "common/log.h"
 
+/* A refused set*id call: EPERM, except that setfsuid and setfsgid never
+ * fail: they return the old value (old_fs) and change nothing. */
+static void refuse(struct call *c, uint32_t old_fs)
+{
+	if (!c->sc->fs)
+		return call_errno(c, EPERM);
+	c->resp->flags = 0;
+	c->resp->error = 0;
+	c->resp->val = old_fs;
+}
+
 void decide_setid(struct call *c)
 {
 	const struct sc_call *sc = c->sc;
@@ -46,13 +57,7 @@ void decide_setid(struct call *c)
 		if (!sc->gid && want == SECPOLD_UID) {
 			log_warn("refused process %d (type %u) taking secpold's uid %u",
 				 c->pid, c->type, want);
-			if (sc->fs) {
-				c->resp->flags = 0;
-				c->resp->error = 0;
-				c->resp->val = cur[3];
-				return;
-			}
-			return call_errno(c, EPERM);
+			return refuse(c, cur[3]);
 		}
 		/* changing to an id the process already has needs no
 		 * ability, as in the kernel */
@@ -66,17 +71,8 @@ void decide_setid(struct call *c)
 		 * check for an id not held */
 		if (held && !(sc->nids == 1 && !sc->fs))
 			continue;
-		if (!call_need_value(c, ab, want) && !held) {
-			/* setfsuid/setfsgid never fail: they return the old
-			 * value and change nothing */
-			if (sc->fs) {
-				c->resp->flags = 0;
-				c->resp->error = 0;
-				c->resp->val = cur[3];
-				return;
-			}
-			return call_errno(c, EPERM);
-		}
+		if (!call_need_value(c, ab, want) && !held)
+			return refuse(c, cur[3]);
 	}
 	call_continue(c);
 }

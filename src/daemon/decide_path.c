@@ -42,16 +42,6 @@
 #include "proxy.h"
 #include "uaddr.h"
 
-static int sock_int_opt(int sock, int opt)
-{
-	int v = -1;
-	socklen_t len = sizeof(v);
-
-	if (getsockopt(sock, SOL_SOCKET, opt, &v, &len) < 0)
-		return -errno;
-	return v;
-}
-
 /* The policy's verdict on making a name (attach or link), taken as the
  * caller and reported afterwards. */
 struct verdict {

@@ -48,16 +48,6 @@
 #define PROXY_MAX_FDS 253 /* SCM_MAX_FD */
 #define PROXY_MAX_IOV 1024
 
-static int sock_int_opt(int sock, int opt)
-{
-	int v = -1;
-	socklen_t len = sizeof(v);
-
-	if (getsockopt(sock, SOL_SOCKET, opt, &v, &len) < 0)
-		return -errno;
-	return v;
-}
-
 bool send_needs_proxy(struct call *c, int sock)
 {
 	struct sp_grant_view g;
